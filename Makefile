@@ -1,0 +1,50 @@
+# Two commands: `make run` and `make test`. Everything else is set-up they do.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+FLASK  := $(VENV)/bin/flask --app eventapp
+PYBABEL := $(VENV)/bin/pybabel
+TRANSLATIONS := eventapp/translations
+PO_FILES := $(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+
+.PHONY: run test install translations messages migrate demo check-migrations clean
+
+run: install translations migrate demo  ## set up everything and serve http://127.0.0.1:5000
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+test: install translations  ## set up everything and run the test suite
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+translations: install $(MO_FILES)
+
+$(TRANSLATIONS)/%/LC_MESSAGES/messages.mo: $(TRANSLATIONS)/%/LC_MESSAGES/messages.po
+	$(PYBABEL) compile --statistics -d $(TRANSLATIONS) -l $*
+
+messages: install  ## re-extract strings and update the id/en catalogs
+	$(PYBABEL) extract -F babel.cfg -k _l -k lazy_gettext -o $(TRANSLATIONS)/messages.pot --no-location --sort-output .
+	$(PYBABEL) update --quiet -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-fuzzy-matching --ignore-obsolete
+
+migrate: install
+	$(FLASK) db upgrade
+
+demo: install
+	$(FLASK) demo --if-empty
+
+check-migrations: install  ## models and migrations agree; downgrade/upgrade round trip
+	$(FLASK) db upgrade
+	$(FLASK) db check
+	$(FLASK) db downgrade base
+	$(FLASK) db upgrade
+	$(FLASK) db check
+
+clean:
+	rm -rf $(VENV) *.egg-info .pytest_cache

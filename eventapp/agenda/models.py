@@ -1,0 +1,128 @@
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..db_types import UTCDateTime
+
+from ..conferences.models import Conference, Room, SubTheme, enum_column
+from ..extensions import db
+from ..i18n import Bilingual, _l
+from ..people.models import Person
+
+
+class SessionKind(enum.StrEnum):
+    OPENING = "opening"
+    PLENARY = "plenary"
+    PARALLEL = "parallel"
+    BREAK = "break"
+    CLOSING = "closing"
+    OTHER = "other"
+
+
+SESSION_KIND_LABELS = {
+    SessionKind.OPENING: _l("Opening"),
+    SessionKind.PLENARY: _l("Plenary"),
+    SessionKind.PARALLEL: _l("Parallel session"),
+    SessionKind.BREAK: _l("Break"),
+    SessionKind.CLOSING: _l("Closing"),
+    SessionKind.OTHER: _l("Other"),
+}
+
+
+class RoleKind(enum.StrEnum):
+    KEYNOTE = "keynote"
+    SPEAKER = "speaker"
+    MODERATOR = "moderator"
+    RAPPORTEUR = "rapporteur"
+
+
+ROLE_LABELS = {
+    RoleKind.KEYNOTE: _l("Keynote"),
+    RoleKind.SPEAKER: _l("Speaker"),
+    RoleKind.MODERATOR: _l("Moderator"),
+    RoleKind.RAPPORTEUR: _l("Rapporteur"),
+}
+
+
+class AgendaSession(Bilingual, db.Model):
+    """One item on the agenda: a plenary, a parallel session, a break…"""
+
+    __tablename__ = "agenda_session"
+    __table_args__ = (
+        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        CheckConstraint("(starts_at IS NULL) = (ends_at IS NULL)", name="scheduled_both_or_neither"),
+        CheckConstraint("capacity IS NULL OR capacity > 0", name="capacity_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conference_id: Mapped[int] = mapped_column(
+        ForeignKey("conference.id", ondelete="CASCADE"), index=True
+    )
+    title_id: Mapped[str] = mapped_column(String(300), default="")
+    title_en: Mapped[str] = mapped_column(String(300), default="")
+    abstract_id: Mapped[str] = mapped_column(Text, default="")
+    abstract_en: Mapped[str] = mapped_column(Text, default="")
+    kind: Mapped[SessionKind] = mapped_column(
+        enum_column(SessionKind, "session_kind"), default=SessionKind.PARALLEL
+    )
+    # Unscheduled sessions (no time yet) are allowed; the builder lists them aside.
+    starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    room_id: Mapped[int | None] = mapped_column(
+        ForeignKey("room.id", ondelete="SET NULL"), index=True
+    )
+    sub_theme_id: Mapped[int | None] = mapped_column(
+        ForeignKey("sub_theme.id", ondelete="SET NULL"), index=True
+    )
+    capacity: Mapped[int | None]
+
+    conference: Mapped[Conference] = relationship(back_populates="sessions")
+    room: Mapped[Room | None] = relationship()
+    sub_theme: Mapped[SubTheme | None] = relationship()
+    roles: Mapped[list[SessionRole]] = relationship(
+        back_populates="session", cascade="all, delete-orphan", order_by="SessionRole.position"
+    )
+
+    @property
+    def kind_label(self) -> str:
+        return str(SESSION_KIND_LABELS[self.kind])
+
+    def people_in(self, *kinds: RoleKind) -> list[Person]:
+        return [role.person for role in self.roles if role.role in kinds]
+
+    @property
+    def speakers(self) -> list[Person]:
+        return self.people_in(RoleKind.KEYNOTE, RoleKind.SPEAKER)
+
+    @property
+    def moderators(self) -> list[Person]:
+        return self.people_in(RoleKind.MODERATOR)
+
+
+class SessionRole(db.Model):
+    """A person in a session as speaker, moderator, keynote or rapporteur."""
+
+    __tablename__ = "session_role"
+    __table_args__ = (
+        UniqueConstraint("session_id", "person_id"),
+        CheckConstraint("position >= 0", name="position_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("agenda_session.id", ondelete="CASCADE"), index=True
+    )
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    role: Mapped[RoleKind] = mapped_column(enum_column(RoleKind, "role_kind"))
+    position: Mapped[int] = mapped_column(default=0)
+
+    session: Mapped[AgendaSession] = relationship(back_populates="roles")
+    person: Mapped[Person] = relationship(back_populates="roles")
+
+    @property
+    def role_label(self) -> str:
+        return str(ROLE_LABELS[self.role])

@@ -1,0 +1,104 @@
+"""Configuration, read from the environment.
+
+| variable        | default                                   |
+|-----------------|-------------------------------------------|
+| EVENTAPP_ENV    | development (or production)               |
+| DATABASE_URL    | sqlite:///<instance>/eventapp.sqlite3     |
+| SECRET_KEY      | generated once into instance/secret_key (development only) |
+| MAIL_SERVER …   | see README                                |
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+LANGUAGES = ("id", "en")  # Indonesian first
+
+
+class ConfigError(SystemExit):
+    """Stops the process with one readable line instead of a stack trace."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(f"eventapp: {message}")
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the URL forms hosting providers hand out and pick the psycopg 3 driver."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _secret_key(instance_path: Path, production: bool) -> str:
+    key = os.environ.get("SECRET_KEY")
+    if key:
+        return key
+    if production:
+        raise ConfigError(
+            "SECRET_KEY is not set. A production start needs one, e.g. "
+            "SECRET_KEY=$(python -c 'import secrets; print(secrets.token_hex(32))')"
+        )
+    # Development: generate once and keep it, so sessions survive restarts.
+    path = instance_path / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+def _default_locale() -> str:
+    locale = os.environ.get("DEFAULT_LOCALE", "id")
+    if locale not in LANGUAGES:
+        raise ConfigError(f"DEFAULT_LOCALE must be one of {', '.join(LANGUAGES)}, not {locale!r}")
+    return locale
+
+
+def load_config(instance_path: Path, overrides: dict[str, object] | None = None) -> dict[str, object]:
+    """Settings from the environment; `overrides` (tests, embedding) win over it."""
+    overrides = overrides or {}
+    env = str(overrides.get("EVENTAPP_ENV") or os.environ.get("EVENTAPP_ENV", "development"))
+    env = env.strip().lower()
+    if env not in {"development", "production"}:
+        raise ConfigError(f"EVENTAPP_ENV must be 'development' or 'production', not {env!r}")
+    production = env == "production"
+    default_db = f"sqlite:///{instance_path / 'eventapp.sqlite3'}"
+    return {
+        "EVENTAPP_ENV": env,
+        "SECRET_KEY": overrides.get("SECRET_KEY") or _secret_key(instance_path, production),
+        "SQLALCHEMY_DATABASE_URI": normalise_database_url(
+            str(
+                overrides.get("SQLALCHEMY_DATABASE_URI")
+                or os.environ.get("DATABASE_URL")
+                or default_db
+            )
+        ),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_SECURE": production,
+        "BABEL_DEFAULT_LOCALE": _default_locale(),
+        "BABEL_DEFAULT_TIMEZONE": "UTC",
+        "LANGUAGES": LANGUAGES,
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER", "localhost"),
+        "MAIL_PORT": int(os.environ.get("MAIL_PORT", "25")),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
+        "MAIL_USE_TLS": _env_bool("MAIL_USE_TLS", False),
+        "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER", "eventapp@localhost"),
+        "CHECK_DATABASE_ON_START": True,
+    }

@@ -1,0 +1,258 @@
+"""The demo conference, built from shared/reference/REFERENCE-EVENT.md.
+
+The regent of Bantaeng and the organisations on the social-protection panel
+are named in the news report; every other name here is an invented demo
+person (Person.is_demo), standing in for "a representative of …".
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+import click
+from flask.cli import with_appcontext
+from sqlalchemy import func, select
+
+from .agenda.models import RoleKind, SessionKind
+from .agenda.services import assign_person, create_session
+from .conferences.models import Conference, ConferenceStatus, Room, SubTheme
+from .conferences.services import add_room, add_sub_theme, add_venue, create_conference
+from .extensions import db
+from .people.models import Gender, Person, Sector
+from .people.services import create_person
+
+DEMO_SLUG = "konas-pembuat-kebijakan-2019"
+DAY = date(2019, 11, 27)
+ZONE = "Asia/Jakarta"
+
+CONFERENCE = {
+    "title_id": "Konferensi Nasional Pembuat Kebijakan 2019",
+    "title_en": "National Conference of Policy Makers 2019",
+    "theme_id": (
+        "Sinergi Masyarakat Sipil, Pemerintah dan Parlemen untuk Kesetaraan Gender "
+        "dan Pemberdayaan Perempuan Indonesia"
+    ),
+    "theme_en": (
+        "Synergy of civil society, government and parliament for gender equality "
+        "and the empowerment of Indonesian women"
+    ),
+    "description_id": (
+        "Konferensi satu hari yang mempertemukan pemerintah pusat dan daerah, anggota "
+        "parlemen, dan organisasi masyarakat sipil mitra MAMPU. Sesi pleno dan lima sesi "
+        "paralel, masing-masing dengan satu sub tema, membahas kebijakan yang berhasil "
+        "memperluas akses perempuan terhadap layanan dan perlindungan."
+    ),
+    "description_en": (
+        "A one-day conference bringing together central and regional government, members "
+        "of parliament and MAMPU's civil-society partners. Plenary sessions and five "
+        "parallel sessions, each under one sub-theme, discuss policies that have widened "
+        "women's access to services and protection."
+    ),
+    "organisers": "MAMPU (Australia–Indonesia Partnership for Gender Equality and "
+    "Women's Empowerment) · Kementerian PPN/Bappenas",
+}
+
+# (name, capacity, step_free, accessibility id, accessibility en)
+ROOMS = [
+    ("Ballroom", 500, True, "Tanpa anak tangga dari lobi; tersedia juru bahasa isyarat.",
+     "Step-free from the lobby; sign-language interpreter provided."),
+    ("Ruang Anggrek", 120, True, "Tanpa anak tangga; lift dari lobi.", "Step-free; lift from the lobby."),
+    ("Ruang Melati", 100, True, "Tanpa anak tangga; lift dari lobi.", "Step-free; lift from the lobby."),
+    ("Ruang Cempaka", 100, True, "Tanpa anak tangga; lift dari lobi.", "Step-free; lift from the lobby."),
+    ("Ruang Kenanga", 80, True, "Tanpa anak tangga; lift dari lobi.", "Step-free; lift from the lobby."),
+    ("Ruang Dahlia", 80, False, "Enam anak tangga di pintu masuk; minta bantuan petugas untuk jalur landai.",
+     "Six steps at the entrance; ask staff for the ramp route."),
+]
+
+# (code, title id, title en, colour)
+SUB_THEMES = [
+    ("PS", "Meningkatkan Akses Perempuan dan Cakupan Program Perlindungan Sosial dan "
+     "Kesehatan Reproduksi",
+     "Improving women's access to, and the coverage of, social-protection and "
+     "reproductive-health programmes", "#1f6f8b"),
+    ("KK", "Akses Perempuan terhadap Pekerjaan dan Penghapusan Diskriminasi di Tempat Kerja",
+     "Women's access to employment and removing workplace discrimination", "#8a4f00"),
+    ("PMI", "Perlindungan Pekerja Migran Perempuan", "Protection of women migrant workers",
+     "#2e7d32"),
+    ("KSP", "Kesehatan Perempuan: Kesehatan Ibu dan Deteksi Dini Kanker",
+     "Women's health: maternal health and early cancer screening", "#6a1b9a"),
+    ("KTP", "Pengurangan Kekerasan terhadap Perempuan", "Reducing violence against women",
+     "#b3261e"),
+]
+
+# key: (honorific, name, position, organisation, sector, gender, is_demo, bio id, bio en)
+PEOPLE = {
+    "ilham": ("H.", "Ilham Azikin", "Bupati Bantaeng (2018–2023)", "Pemerintah Kabupaten Bantaeng",
+              Sector.REGIONAL_GOVERNMENT, Gender.MAN, False,
+              "Satu-satunya dari 514 kepala daerah yang diundang khusus sebagai narasumber. "
+              "Kabupaten Bantaeng menetapkan Perda No. 6/2018 tentang penanggulangan kemiskinan "
+              "dan perlindungan sosial, yang diprakarsai DPRD bersama organisasi masyarakat sipil.",
+              "The only one of Indonesia's 514 regional heads invited specially to speak. "
+              "Bantaeng adopted regional regulation No. 6/2018 on poverty reduction and social "
+              "protection, initiated by the regional parliament with civil-society organisations."),
+    "ppn": ("Dr.", "Rahmawati Sudarso", "Direktur Perlindungan Sosial",
+            "Kementerian PPN/Bappenas", Sector.CENTRAL_GOVERNMENT, Gender.WOMAN, True, "", ""),
+    "dpr": ("Hj.", "Nurul Aini", "Anggota Komisi IX", "DPR RI",
+            Sector.NATIONAL_PARLIAMENT, Gender.WOMAN, True, "", ""),
+    "bpjs": ("", "Andi Prasetyo", "Koordinator Advokasi", "BPJS Watch",
+             Sector.CIVIL_SOCIETY, Gender.MAN, True, "", ""),
+    "permampu": ("", "Dina Lumbantobing", "Perwakilan Mitra", "PERMAMPU",
+                 Sector.CIVIL_SOCIETY, Gender.WOMAN, True, "", ""),
+    "pekka": ("", "Sartika Dewi", "Kader Serikat", "Serikat PEKKA",
+              Sector.CIVIL_SOCIETY, Gender.WOMAN, True, "", ""),
+    "mod_ps": ("", "Wulan Sari", "Spesialis Program", "MAMPU",
+               Sector.DEVELOPMENT_PARTNER, Gender.WOMAN, True, "", ""),
+    "deputi": ("Dr. Ir.", "Bambang Wicaksono", "Deputi Bidang Pembangunan Manusia",
+               "Kementerian PPN/Bappenas", Sector.CENTRAL_GOVERNMENT, Gender.MAN, True, "", ""),
+    "dfat": ("", "Sarah Whitfield", "Minister-Counsellor", "Kedutaan Besar Australia",
+             Sector.DEVELOPMENT_PARTNER, Gender.WOMAN, True, "", ""),
+    "mampu": ("Dr.", "Ayu Lestari", "Team Leader", "MAMPU",
+              Sector.DEVELOPMENT_PARTNER, Gender.WOMAN, True, "", ""),
+    "kemnaker": ("", "Hendra Gunawan", "Direktur Pengawasan Norma Kerja",
+                 "Kementerian Ketenagakerjaan", Sector.CENTRAL_GOVERNMENT, Gender.MAN, True, "", ""),
+    "serikat": ("", "Ratna Siregar", "Ketua", "Serikat Buruh Perempuan Indonesia",
+                Sector.CIVIL_SOCIETY, Gender.WOMAN, True, "", ""),
+    "mod_kk": ("", "Yusuf Hidayat", "Peneliti", "Universitas Indonesia",
+               Sector.ACADEMIA, Gender.MAN, True, "", ""),
+    "bp2mi": ("", "Made Suryani", "Kepala Subdirektorat", "BP2MI",
+              Sector.CENTRAL_GOVERNMENT, Gender.WOMAN, True, "", ""),
+    "migrant": ("", "Lina Marlina", "Koordinator", "Migrant CARE",
+                Sector.CIVIL_SOCIETY, Gender.WOMAN, True, "", ""),
+    "dprd_ntb": ("", "Lalu Ahmad Fauzi", "Anggota DPRD", "DPRD Provinsi Nusa Tenggara Barat",
+                 Sector.REGIONAL_PARLIAMENT, Gender.MAN, True, "", ""),
+    "mod_pmi": ("", "Fitri Handayani", "Jurnalis", "Kantor Berita Nasional",
+                Sector.MEDIA, Gender.WOMAN, True, "", ""),
+    "kemenkes": ("dr.", "Intan Permata", "Kepala Subdirektorat Kesehatan Ibu",
+                 "Kementerian Kesehatan", Sector.CENTRAL_GOVERNMENT, Gender.WOMAN, True, "", ""),
+    "aisyiyah": ("", "Siti Rohmah", "Pengurus Pusat", "Aisyiyah",
+                 Sector.CIVIL_SOCIETY, Gender.WOMAN, True, "", ""),
+    "mod_ksp": ("", "Maria Ulfa", "Peneliti", "Universitas Gadjah Mada",
+                Sector.ACADEMIA, Gender.WOMAN, True, "", ""),
+    "kpppa": ("", "Retno Wulandari", "Asisten Deputi",
+              "Kementerian Pemberdayaan Perempuan dan Perlindungan Anak",
+              Sector.CENTRAL_GOVERNMENT, Gender.WOMAN, True, "", ""),
+    "kpi": ("", "Mega Kartika", "Sekretaris Wilayah", "Koalisi Perempuan Indonesia",
+            Sector.CIVIL_SOCIETY, Gender.WOMAN, True, "", ""),
+    "dpr2": ("", "Arief Rahman", "Anggota Komisi VIII", "DPR RI",
+             Sector.NATIONAL_PARLIAMENT, Gender.MAN, True, "", ""),
+    "mod_ktp": ("", "Nadia Putri", "Manajer Program", "Yayasan Pulih",
+                Sector.CIVIL_SOCIETY, Gender.WOMAN, True, "", ""),
+}
+
+PARALLEL = [
+    # (sub-theme code, room, title en suffix, speakers, moderator)
+    ("PS", "Ruang Anggrek", ["ilham", "ppn", "dpr", "bpjs", "permampu", "pekka"], "mod_ps"),
+    ("KK", "Ruang Melati", ["kemnaker", "serikat"], "mod_kk"),
+    ("PMI", "Ruang Cempaka", ["bp2mi", "migrant", "dprd_ntb"], "mod_pmi"),
+    ("KSP", "Ruang Kenanga", ["kemenkes", "aisyiyah"], "mod_ksp"),
+    ("KTP", "Ruang Dahlia", ["kpppa", "kpi", "dpr2"], "mod_ktp"),
+]
+
+
+def _at(hour: int, minute: int = 0) -> datetime:
+    return datetime.combine(DAY, time(hour, minute), tzinfo=ZoneInfo(ZONE))
+
+
+def load_demo() -> tuple[Conference, bool]:
+    """Create the demo conference unless its slug is taken; returns (conference, created).
+
+    Only adds rows under its own conference, so other conferences are untouched,
+    and running it again changes nothing."""
+    existing = db.session.scalar(select(Conference).where(Conference.slug == DEMO_SLUG))
+    if existing is not None:
+        return existing, False
+
+    conference = create_conference(
+        slug=DEMO_SLUG, starts_on=DAY, ends_on=DAY, timezone=ZONE, is_demo=True, **CONFERENCE
+    )
+    venue = add_venue(conference, "Hotel Pullman Jakarta", city="Jakarta")
+    rooms: dict[str, Room] = {}
+    for name, capacity, step_free, note_id, note_en in ROOMS:
+        rooms[name] = add_room(
+            venue, name, capacity, step_free=step_free,
+            accessibility_id=note_id, accessibility_en=note_en,
+        )
+    themes: dict[str, SubTheme] = {
+        code: add_sub_theme(conference, code, title_id, title_en, colour)
+        for code, title_id, title_en, colour in SUB_THEMES
+    }
+    people: dict[str, Person] = {}
+    for key, (honorific, name, position, organisation, sector, gender, is_demo, bio_id, bio_en) in PEOPLE.items():
+        people[key] = create_person(
+            conference, name, honorific=honorific, position=position,
+            organisation=organisation, sector=sector, gender=gender, is_demo=is_demo,
+            bio_id=bio_id, bio_en=bio_en,
+        )
+
+    ballroom = rooms["Ballroom"]
+    opening = create_session(
+        conference, kind=SessionKind.OPENING, starts_at=_at(8, 30), ends_at=_at(10), room=ballroom,
+        title_id="Pembukaan dan Pidato Kunci", title_en="Opening and keynote addresses",
+        abstract_id="Sambutan penyelenggara dan pidato kunci tentang sinergi lintas sektor.",
+        abstract_en="Welcome from the organisers and keynotes on working across sectors.",
+    )
+    assign_person(opening, people["deputi"], RoleKind.KEYNOTE)
+    assign_person(opening, people["dfat"], RoleKind.SPEAKER)
+    assign_person(opening, people["mampu"], RoleKind.MODERATOR)
+
+    create_session(
+        conference, kind=SessionKind.BREAK, starts_at=_at(10), ends_at=_at(10, 30),
+        title_id="Rehat kopi", title_en="Coffee break",
+    )
+    for number, (code, room_name, speakers, moderator) in enumerate(PARALLEL, start=1):
+        theme = themes[code]
+        session = create_session(
+            conference, kind=SessionKind.PARALLEL, starts_at=_at(10, 30), ends_at=_at(12, 30),
+            room=rooms[room_name], sub_theme=theme,
+            title_id=f"Sesi Paralel {number}: {theme.title_id}",
+            title_en=f"Parallel session {number}: {theme.title_en}",
+            abstract_id="Narasumber dari pemerintah, parlemen dan masyarakat sipil berbagi "
+            "pengalaman kebijakan dan pelaksanaannya di daerah.",
+            abstract_en="Speakers from government, parliament and civil society share what "
+            "worked in policy and in its delivery in the regions.",
+        )
+        for key in speakers:
+            assign_person(session, people[key], RoleKind.SPEAKER)
+        assign_person(session, people[moderator], RoleKind.MODERATOR)
+
+    create_session(
+        conference, kind=SessionKind.BREAK, starts_at=_at(12, 30), ends_at=_at(13, 30),
+        title_id="Istirahat, salat dan makan siang", title_en="Lunch and prayer break",
+    )
+    plenary = create_session(
+        conference, kind=SessionKind.PLENARY, starts_at=_at(13, 30), ends_at=_at(15), room=ballroom,
+        title_id="Pleno: Laporan Sesi Paralel dan Rekomendasi Kebijakan",
+        title_en="Plenary: reports from the parallel sessions and policy recommendations",
+        abstract_id="Para perapor menyampaikan temuan tiap sub tema; diskusi rekomendasi bersama.",
+        abstract_en="Rapporteurs present each sub-theme's findings; joint discussion of recommendations.",
+    )
+    for key in ("mod_ps", "mod_kk", "mod_pmi", "mod_ksp", "mod_ktp"):
+        assign_person(plenary, people[key], RoleKind.RAPPORTEUR)
+    assign_person(plenary, people["ppn"], RoleKind.MODERATOR)
+    closing = create_session(
+        conference, kind=SessionKind.CLOSING, starts_at=_at(15), ends_at=_at(15, 30), room=ballroom,
+        title_id="Penutupan", title_en="Closing",
+    )
+    assign_person(closing, people["deputi"], RoleKind.SPEAKER)
+
+    conference.status = ConferenceStatus.PUBLISHED
+    db.session.flush()
+    return conference, True
+
+
+@click.command("demo")
+@click.option("--if-empty", is_flag=True, help="Only load when the database has no conference.")
+@with_appcontext
+def demo_command(if_empty: bool) -> None:
+    """Load the demo conference (the 2019 national policy makers' conference)."""
+    if if_empty and db.session.scalar(select(func.count()).select_from(Conference)):
+        click.echo("Database already has conferences; demo not loaded.")
+        return
+    conference, created = load_demo()
+    db.session.commit()
+    if created:
+        click.echo(f"Demo conference loaded: /c/{conference.slug}")
+    elif conference.is_demo:
+        click.echo(f"Demo conference already present: /c/{conference.slug} (nothing changed)")
+    else:
+        click.echo(f"A conference with slug {DEMO_SLUG!r} exists and is not the demo; left as it is.")

@@ -1,0 +1,63 @@
+"""Domain errors and the HTTP error pages."""
+from __future__ import annotations
+
+from flask import Flask, render_template
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+
+from .extensions import db
+
+
+class DomainError(Exception):
+    """A broken rule, with a message fit to show the user.
+
+    `field` names the form field the message belongs next to, if any.
+    """
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+def register_error_pages(app: Flask) -> None:
+    def page(code: int, title: str, text: str):
+        return render_template("errors/error.html", code=code, title=title, text=text), code
+
+    @app.errorhandler(CSRFError)
+    def csrf_failed(_error):
+        return page(
+            400,
+            _("The form has expired"),
+            _("For your security the form could only be sent from an open page. Go back, reload the page and try again."),
+        )
+
+    @app.errorhandler(400)
+    def bad_request(_error):
+        return page(400, _("Bad request"), _("The request could not be understood."))
+
+    @app.errorhandler(403)
+    def forbidden(_error):
+        return page(403, _("Access denied"), _("You do not have permission to open this page."))
+
+    @app.errorhandler(404)
+    def not_found(_error):
+        return page(
+            404,
+            _("Page not found"),
+            _("The page you asked for does not exist, or is not public yet."),
+        )
+
+    @app.errorhandler(405)
+    def method_not_allowed(_error):
+        return page(405, _("Not allowed"), _("This page cannot be used that way."))
+
+    @app.errorhandler(500)
+    def server_error(_error):
+        # Whatever the failed request half-wrote must not be committed later.
+        db.session.rollback()
+        return page(
+            500,
+            _("Something went wrong"),
+            _("The error has been logged. Please try again in a moment."),
+        )
