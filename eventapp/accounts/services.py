@@ -22,6 +22,8 @@ def create_organiser(email: str, password: str | None, conferences: list[Confere
     email = email.strip().lower()
     if "@" not in email:
         raise DomainError(_("Enter a valid e-mail address."), "email")
+    if password is not None and len(password) < MIN_PASSWORD_LENGTH:
+        raise DomainError(_("Use at least %(n)d characters.", n=MIN_PASSWORD_LENGTH), "password")
     user = find_user(email)
     if user is None:
         if not password:
@@ -29,10 +31,6 @@ def create_organiser(email: str, password: str | None, conferences: list[Confere
         user = User(email=email)
         db.session.add(user)
     if password is not None:
-        if len(password) < MIN_PASSWORD_LENGTH:
-            raise DomainError(
-                _("Use at least %(n)d characters.", n=MIN_PASSWORD_LENGTH), "password"
-            )
         user.set_password(password)
     for conference in conferences:
         grant_role(user, conference, MembershipRole.ORGANISER)
