@@ -11,6 +11,7 @@ from babel.messages.pofile import read_po, write_po
 ROOT = Path(__file__).resolve().parent.parent / "eventapp" / "translations"
 
 ID = {
+    "%(num)d parallel session": ("%(num)d sesi paralel",),
     "A new organiser needs a password.": "Penyelenggara baru memerlukan kata sandi.",
     "Academia": "Akademisi",
     "Access denied": "Akses ditolak",

@@ -141,14 +141,27 @@ def get_conference_or_404(slug: str, *, manage: bool = False) -> Conference:
 
 
 @dataclass
+class TimeSlot:
+    """Sessions that start and end together: parallel sessions side by side."""
+
+    starts_at: datetime
+    ends_at: datetime
+    sessions: list = field(default_factory=list)
+
+    @property
+    def is_parallel(self) -> bool:
+        return len(self.sessions) > 1
+
+
+@dataclass
 class AgendaDay:
     day: date
-    sessions: list = field(default_factory=list)
+    slots: list[TimeSlot] = field(default_factory=list)
 
 
 def agenda_days(conference: Conference) -> list[AgendaDay]:
-    """Scheduled sessions grouped by local day, in time then room order,
-    loaded with their room, sub-theme and people in a fixed number of queries."""
+    """Scheduled sessions grouped by local day and time slot, in time then room
+    order, loaded with their room, sub-theme and people in a fixed number of queries."""
     from ..agenda.models import AgendaSession, SessionRole
 
     sessions = db.session.scalars(
@@ -161,12 +174,17 @@ def agenda_days(conference: Conference) -> list[AgendaDay]:
         )
     ).all()
 
-    def order(session) -> tuple[datetime, int, int]:
+    def order(session) -> tuple[datetime, datetime, int, int]:
         room_position = session.room.position if session.room else -1
-        return (session.starts_at, room_position, session.id)
+        return (session.starts_at, session.ends_at, room_position, session.id)
 
     days: dict[date, AgendaDay] = {}
     for session in sorted(sessions, key=order):
         local_day = session.starts_at.astimezone(conference.zone).date()
-        days.setdefault(local_day, AgendaDay(local_day)).sessions.append(session)
+        agenda_day = days.setdefault(local_day, AgendaDay(local_day))
+        slot = agenda_day.slots[-1] if agenda_day.slots else None
+        if slot is None or (slot.starts_at, slot.ends_at) != (session.starts_at, session.ends_at):
+            slot = TimeSlot(session.starts_at, session.ends_at)
+            agenda_day.slots.append(slot)
+        slot.sessions.append(session)
     return list(days.values())
