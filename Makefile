@@ -8,13 +8,21 @@ TRANSLATIONS := eventapp/translations
 PO_FILES := $(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: run test install translations messages migrate demo check-migrations clean
+.PHONY: run test install translations messages migrate demo check-migrations checkers clean
 
 run: install translations migrate demo  ## set up everything and serve http://127.0.0.1:5000
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-test: install translations  ## set up everything and run the test suite
+test: install translations checkers  ## set up everything and run the test suite
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The HTML validator and axe-core (npm); the browser tests use Debian's chromium.
+checkers: tools/node_modules/.installed
+
+tools/node_modules/.installed: tools/package.json
+	@if command -v npm >/dev/null; then \
+	  cd tools && npm install --no-audit --no-fund --loglevel=error && touch node_modules/.installed; \
+	else echo "npm not found: HTML and accessibility checks will be skipped"; fi
 
 install: $(VENV)/.installed
 
@@ -47,4 +55,4 @@ check-migrations: install  ## models and migrations agree; downgrade/upgrade rou
 	$(FLASK) db check
 
 clean:
-	rm -rf $(VENV) *.egg-info .pytest_cache
+	rm -rf $(VENV) *.egg-info .pytest_cache tools/node_modules
