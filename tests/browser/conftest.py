@@ -4,14 +4,20 @@ from __future__ import annotations
 import threading
 
 import pytest
-from werkzeug.serving import make_server
+from playwright.sync_api import sync_playwright
+from werkzeug.serving import WSGIRequestHandler, make_server
 
 from ..checkers import AXE_JS, CHROMIUM, require
 
 
+class QuietHandler(WSGIRequestHandler):
+    def log_request(self, *args, **kwargs) -> None:  # keep test output readable
+        pass
+
+
 @pytest.fixture(scope="session")
 def live_server(app):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     # The suite's SERVER_NAME would make Flask reject other Host headers.
@@ -26,11 +32,6 @@ def live_server(app):
 
 @pytest.fixture(scope="session")
 def browser():
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        sync_playwright = None
-    require(sync_playwright is not None, "Playwright")
     require(CHROMIUM.exists(), f"Chromium ({CHROMIUM})")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
