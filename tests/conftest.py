@@ -30,6 +30,7 @@ def app_config(database_url: str, **extra: object) -> dict[str, object]:
         "SQLALCHEMY_DATABASE_URI": database_url,
         "WTF_CSRF_ENABLED": False,
         "SERVER_NAME": "eventapp.test",
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # fast; real hashing is tested below
         **extra,
     }
 

@@ -115,7 +115,13 @@ def test_forms_are_protected_against_cross_site_posts(app, client, make):
         app.config["WTF_CSRF_ENABLED"] = False
 
 
-def test_passwords_are_stored_hashed(make):
-    user = make.user()
+def test_passwords_are_stored_hashed_with_scrypt_by_default(app, make):
+    app.config["PASSWORD_HASH_METHOD"] = None
+    try:
+        user = make.user()
+    finally:
+        app.config["PASSWORD_HASH_METHOD"] = "pbkdf2:sha256:1000"
+    assert user.password_hash.startswith("scrypt:")
     assert TEST_PASSWORD not in user.password_hash
+    assert user.check_password(TEST_PASSWORD) and not user.check_password("wrong")
     assert db.session.scalar(select(func.count()).select_from(User)) == 1
