@@ -84,20 +84,32 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from .accounts import bp as accounts_bp
+    from .agenda import bp as agenda_bp
+    from .audit import bp as audit_bp
     from .conferences import bp as conferences_bp
+    from .people import bp as people_bp
 
-    app.register_blueprint(conferences_bp)
-    app.register_blueprint(accounts_bp)
+    for blueprint in (conferences_bp, agenda_bp, people_bp, accounts_bp, audit_bp):
+        app.register_blueprint(blueprint)
 
 
 def register_template_helpers(app: Flask) -> None:
     from . import i18n
 
+    def combine(*dicts: dict) -> dict:
+        merged: dict = {}
+        for item in dicts:
+            merged.update(item)
+        return merged
+
+    app.jinja_env.filters["combine"] = combine
+    app.jinja_env.globals["has_endpoint"] = lambda name: name in app.view_functions
     app.jinja_env.globals.update(
         current_language=i18n.current_language,
         language_names=i18n.LANGUAGE_NAMES,
         format_time_range=i18n.format_time_range,
         format_day=i18n.format_day,
+        format_datetime_local=i18n.format_datetime_local,
         format_date_range=i18n.format_date_range,
         zone_label=i18n.zone_label,
     )

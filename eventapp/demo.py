@@ -14,6 +14,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
 from .agenda.models import RoleKind, SessionKind
+from .agenda.releases import publish
 from .agenda.services import assign_person, create_session
 from .conferences.models import Conference, ConferenceStatus, Room, SubTheme
 from .conferences.services import add_room, add_sub_theme, add_venue, create_conference
@@ -197,7 +198,7 @@ def load_demo() -> tuple[Conference, bool]:
 
     create_session(
         conference, kind=SessionKind.BREAK, starts_at=_at(10), ends_at=_at(10, 30),
-        title_id="Rehat kopi", title_en="Coffee break",
+        title_id="Rehat kopi", title_en="Coffee break", spans_all_rooms=True,
     )
     for number, (code, room_name, speakers, moderator) in enumerate(PARALLEL, start=1):
         theme = themes[code]
@@ -218,6 +219,7 @@ def load_demo() -> tuple[Conference, bool]:
     create_session(
         conference, kind=SessionKind.BREAK, starts_at=_at(12, 30), ends_at=_at(13, 30),
         title_id="Istirahat, salat dan makan siang", title_en="Lunch and prayer break",
+        spans_all_rooms=True,
     )
     plenary = create_session(
         conference, kind=SessionKind.PLENARY, starts_at=_at(13, 30), ends_at=_at(15), room=ballroom,
@@ -237,6 +239,7 @@ def load_demo() -> tuple[Conference, bool]:
 
     conference.status = ConferenceStatus.PUBLISHED
     db.session.flush()
+    publish(conference, note="Demo")
     return conference, True
 
 

@@ -64,6 +64,12 @@ def format_time_range(start: datetime, end: datetime, tz_name: str) -> str:
     return f"{format_clock(start, tz_name)}–{format_clock(end, tz_name)} {zone_label(tz_name, start)}"
 
 
+def format_datetime_local(instant: datetime, tz_name: str) -> str:
+    """'27 Nov 2019 09.00 WIB' in the conference's zone."""
+    local = instant.astimezone(ZoneInfo(tz_name))
+    return f"{format_date(local.date(), format='medium')} {format_clock(instant, tz_name)} {zone_label(tz_name, instant)}"
+
+
 def format_day(day: date) -> str:
     return format_date(day, format="full")
 

@@ -27,3 +27,28 @@ def require(available: bool, what: str) -> None:
 
 def java() -> str | None:
     return shutil.which("java")
+
+
+def validate_html(pages: dict[str, bytes], folder: Path) -> list[str]:
+    """Run the Nu HTML checker on rendered pages ({file name: body}); returns
+    the errors and warnings as 'name:line: message' (empty when valid)."""
+    import json
+    import subprocess
+
+    require(java() is not None, "Java")
+    require(VNU_JAR.exists(), "vnu-jar")
+    files = []
+    for name, body in pages.items():
+        path = folder / name
+        path.write_bytes(body)
+        files.append(str(path))
+    result = subprocess.run(
+        [java(), "-jar", str(VNU_JAR), "--format", "json", "--also-check-css", *files],
+        capture_output=True, text=True, timeout=180,
+    )
+    messages = json.loads(result.stderr or result.stdout)["messages"]
+    return [
+        f"{m['url'].rsplit('/', 1)[-1]}:{m.get('lastLine')}: {m['message']}"
+        for m in messages
+        if m["type"] in ("error", "non-document-error") or m.get("subType") == "warning"
+    ]

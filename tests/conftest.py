@@ -130,3 +130,44 @@ def count_queries(app):
             event.remove(db.engine, "before_cursor_execute", record)
 
     return counter
+
+
+@pytest.fixture
+def world(make):
+    """See tests/access.py."""
+    from eventapp.agenda.models import RoleKind
+
+    published = make.conference(slug="terbit")
+    draft = make.conference(slug="draf", published=False)
+    room = make.room(draft, "Ruang Uji")
+    theme = make.sub_theme(draft, code="UJI")
+    person = make.person(draft, "Orang Uji", email="speaker-world@example.org")
+    agenda_session = make.session(draft, room=room, sub_theme=theme, title_id="Sesi Uji")
+    role = make.role(agenda_session, person, RoleKind.SPEAKER)
+    release = make.publish(draft)
+    return {
+        "published": published, "draft": draft,
+        "venue": room.venue_id, "room": room.id, "sub_theme": theme.id, "person": person.id,
+        "session": agenda_session.id, "role": role.id, "release": release.number,
+    }
+
+
+@pytest.fixture
+def sign_in_as(make, auth, world):
+    """Sign in as one of tests.access.ROLES."""
+
+    def sign_in(role: str) -> None:
+        if role == "anonymous":
+            return
+        if role == "attendee":
+            user = make.user()
+        elif role == "speaker":
+            user = make.user()
+            make.person(world["draft"], email=user.email)
+        elif role == "other_organiser":
+            user = make.organiser(world["published"])
+        else:
+            user = make.organiser(world["draft"], world["published"])
+        auth.login(user)
+
+    return sign_in

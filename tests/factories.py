@@ -98,3 +98,12 @@ def organiser(*conferences: Conference, email: str | None = None) -> User:
     obj = create_organiser(email or f"organiser{_n()}@example.org", TEST_PASSWORD, list(conferences))
     db.session.commit()
     return obj
+
+
+def publish(conf: Conference):
+    """Publish the draft agenda as the next release (what the public sees)."""
+    from eventapp.agenda.releases import publish as publish_release
+
+    release = publish_release(conf)
+    db.session.commit()
+    return release

@@ -1,14 +1,15 @@
 from __future__ import annotations
 
 import enum
+import uuid
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..db_types import UTCDateTime
-
 from ..conferences.models import Conference, Room, SubTheme, enum_column
+from ..db_types import UTCDateTime, utcnow
 from ..extensions import db
 from ..i18n import Bilingual, _l
 from ..people.models import Person
@@ -78,7 +79,19 @@ class AgendaSession(Bilingual, db.Model):
     sub_theme_id: Mapped[int | None] = mapped_column(
         ForeignKey("sub_theme.id", ondelete="SET NULL"), index=True
     )
+    # Expected attendance / seats; the room's capacity applies when empty.
     capacity: Mapped[int | None]
+    # Openings, plenaries and breaks may take every room at once.
+    spans_all_rooms: Mapped[bool] = mapped_column(default=False)
+    # Stable identity across releases and exports (schedule GUIDs, calendar UIDs).
+    uid: Mapped[uuid.UUID] = mapped_column(Uuid, default=uuid.uuid4, unique=True)
+    # Optimistic locking: an UPDATE only applies to the version the editor saw.
+    version: Mapped[int] = mapped_column(default=1)
+    # The create form's one-time token: a double submit finds the first session.
+    client_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    __mapper_args__ = {"version_id_col": version}
 
     conference: Mapped[Conference] = relationship(back_populates="sessions")
     room: Mapped[Room | None] = relationship()
@@ -90,6 +103,16 @@ class AgendaSession(Bilingual, db.Model):
     @property
     def kind_label(self) -> str:
         return str(SESSION_KIND_LABELS[self.kind])
+
+    @property
+    def is_scheduled(self) -> bool:
+        return self.starts_at is not None
+
+    @property
+    def effective_capacity(self) -> int | None:
+        if self.capacity is not None:
+            return self.capacity
+        return self.room.capacity if self.room else None
 
     def people_in(self, *kinds: RoleKind) -> list[Person]:
         return [role.person for role in self.roles if role.role in kinds]
@@ -126,3 +149,52 @@ class SessionRole(db.Model):
     @property
     def role_label(self) -> str:
         return str(ROLE_LABELS[self.role])
+
+
+class ConflictAcknowledgement(db.Model):
+    """An organiser has seen a warning about a session and accepts it."""
+
+    __tablename__ = "conflict_acknowledgement"
+    __table_args__ = (UniqueConstraint("session_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("agenda_session.id", ondelete="CASCADE"), index=True
+    )
+    # Which warning, e.g. "person_overlap:12:34" or "over_capacity".
+    key: Mapped[str] = mapped_column(String(120))
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class AgendaRelease(db.Model):
+    """A published, numbered, frozen copy of the agenda (v1, v2, …)."""
+
+    __tablename__ = "agenda_release"
+    __table_args__ = (
+        UniqueConstraint("conference_id", "number"),
+        CheckConstraint("number > 0", name="number_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conference_id: Mapped[int] = mapped_column(
+        ForeignKey("conference.id", ondelete="CASCADE"), index=True
+    )
+    number: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    note: Mapped[str] = mapped_column(String(500), default="")
+    # The agenda as the public sees it: see agenda.releases.snapshot().
+    snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # What changed since the previous release: see agenda.releases.diff().
+    changes: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+
+    conference: Mapped[Conference] = relationship()
+
+    @property
+    def label(self) -> str:
+        return f"v{self.number}"

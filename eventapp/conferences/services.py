@@ -159,28 +159,17 @@ class AgendaDay:
     slots: list[TimeSlot] = field(default_factory=list)
 
 
-def agenda_days(conference: Conference) -> list[AgendaDay]:
-    """Scheduled sessions grouped by local day and time slot, in time then room
-    order, loaded with their room, sub-theme and people in a fixed number of queries."""
-    from ..agenda.models import AgendaSession, SessionRole
-
-    sessions = db.session.scalars(
-        select(AgendaSession)
-        .where(AgendaSession.conference_id == conference.id, AgendaSession.starts_at.is_not(None))
-        .options(
-            selectinload(AgendaSession.room).selectinload(Room.venue),
-            selectinload(AgendaSession.sub_theme),
-            selectinload(AgendaSession.roles).selectinload(SessionRole.person),
-        )
-    ).all()
+def group_agenda(sessions: list, zone) -> list[AgendaDay]:
+    """Scheduled sessions (live or from a release) grouped by local day and
+    time slot, in time then room order."""
 
     def order(session) -> tuple[datetime, datetime, int, int]:
         room_position = session.room.position if session.room else -1
         return (session.starts_at, session.ends_at, room_position, session.id)
 
     days: dict[date, AgendaDay] = {}
-    for session in sorted(sessions, key=order):
-        local_day = session.starts_at.astimezone(conference.zone).date()
+    for session in sorted((s for s in sessions if s.starts_at is not None), key=order):
+        local_day = session.starts_at.astimezone(zone).date()
         agenda_day = days.setdefault(local_day, AgendaDay(local_day))
         slot = agenda_day.slots[-1] if agenda_day.slots else None
         if slot is None or (slot.starts_at, slot.ends_at) != (session.starts_at, session.ends_at):

@@ -1,8 +1,9 @@
 from flask import render_template
 from flask_login import current_user
 
+from ..agenda.releases import latest_release, public_agenda
 from . import bp
-from .services import agenda_days, conferences_managed_by, get_conference_or_404, published_conferences
+from .services import conferences_managed_by, get_conference_or_404, group_agenda, published_conferences
 
 
 @bp.get("/")
@@ -16,10 +17,14 @@ def home():
 
 @bp.get("/c/<slug>")
 def show(slug: str):
+    """The conference and its latest published agenda release (never the draft)."""
     conference = get_conference_or_404(slug)
+    agenda = public_agenda(latest_release(conference))
     return render_template(
         "conferences/public/show.html",
         conference=conference,
-        days=agenda_days(conference),
+        agenda=agenda,
+        sub_themes=agenda.sub_themes,
+        days=group_agenda(agenda.sessions, conference.zone),
         can_manage=conference.can_manage(current_user),
     )

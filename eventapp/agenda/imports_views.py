@@ -1,0 +1,2 @@
+"""Organiser views (to be written)."""
+from . import bp  # noqa: F401

@@ -1,0 +1,5 @@
+from flask import Blueprint
+
+bp = Blueprint("people", __name__)
+
+from . import manage  # noqa: E402,F401  (routes register on bp)

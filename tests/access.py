@@ -1,0 +1,34 @@
+"""The access matrix shared by every area.
+
+Each area has a `tests/<area>/test_access.py` that defines MATRIX rows
+(method, url template, expected status per role in ROLES, form data or None)
+and calls `check_access`. URL templates are formatted with the ids from the
+`world` fixture: {session}, {room}, {venue}, {sub_theme}, {person}, {role},
+{release}. `tests/test_access.py` fails when a route is in no matrix.
+
+The world: conference "terbit" (published, organised by both organisers) and
+conference "draf" (draft, organised by "organiser" only), with one venue,
+room, sub-theme, person, session (with that person as speaker) in "draf".
+"""
+from __future__ import annotations
+
+ROLES = ("anonymous", "attendee", "speaker", "other_organiser", "organiser")
+
+# Shorthands for the usual manage-area expectations.
+MANAGE_GET = (302, 404, 404, 404, 200)  # anonymous → sign-in page; others → not found
+
+
+def manage_post(ok: int = 303) -> tuple[int, ...]:
+    return (302, 404, 404, 404, ok)
+
+
+def check_access(client, sign_in_as, world, role, method, url, expected, data=None):
+    sign_in_as(role)
+    target = url.format(**world)
+    with client.open(target, method=method, data=data) as response:
+        wanted = expected[ROLES.index(role)]
+        assert response.status_code == wanted, (
+            f"{role} {method} {target}: {response.status_code}, expected {wanted}"
+        )
+        if wanted == 302 and role == "anonymous" and target.startswith("/manage"):
+            assert "/login" in response.headers["Location"]
