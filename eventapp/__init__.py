@@ -110,6 +110,7 @@ def register_template_helpers(app: Flask) -> None:
         format_time_range=i18n.format_time_range,
         format_day=i18n.format_day,
         format_datetime_local=i18n.format_datetime_local,
+        format_instant_range=i18n.format_instant_range,
         format_date_range=i18n.format_date_range,
         zone_label=i18n.zone_label,
     )

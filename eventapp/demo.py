@@ -228,6 +228,7 @@ def load_demo() -> tuple[Conference, bool]:
         abstract_id="Para perapor menyampaikan temuan tiap sub tema; diskusi rekomendasi bersama.",
         abstract_en="Rapporteurs present each sub-theme's findings; joint discussion of recommendations.",
     )
+    assign_person(plenary, people["ilham"], RoleKind.SPEAKER)  # Bantaeng as the worked example
     for key in ("mod_ps", "mod_kk", "mod_pmi", "mod_ksp", "mod_ktp"):
         assign_person(plenary, people[key], RoleKind.RAPPORTEUR)
     assign_person(plenary, people["ppn"], RoleKind.MODERATOR)

@@ -64,6 +64,14 @@ def format_time_range(start: datetime, end: datetime, tz_name: str) -> str:
     return f"{format_clock(start, tz_name)}–{format_clock(end, tz_name)} {zone_label(tz_name, start)}"
 
 
+def format_instant_range(start: str | datetime, end: str | datetime, tz_name: str) -> str:
+    """'Rabu, 27 November 2019, 10.30–12.30 WIB' from instants or ISO strings."""
+    start = datetime.fromisoformat(start) if isinstance(start, str) else start
+    end = datetime.fromisoformat(end) if isinstance(end, str) else end
+    day = format_date(start.astimezone(ZoneInfo(tz_name)).date(), format="full")
+    return f"{day}, {format_time_range(start, end, tz_name)}"
+
+
 def format_datetime_local(instant: datetime, tz_name: str) -> str:
     """'27 Nov 2019 09.00 WIB' in the conference's zone."""
     local = instant.astimezone(ZoneInfo(tz_name))

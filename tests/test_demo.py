@@ -97,3 +97,16 @@ def test_rapporteurs_report_back_in_the_plenary():
     conference, _ = load_demo()
     plenary = next(s for s in conference.sessions if s.kind is SessionKind.PLENARY)
     assert len(plenary.people_in(RoleKind.RAPPORTEUR)) == 5
+
+
+def test_demo_agenda_is_published_as_v1_without_conflicts():
+    from eventapp.agenda.conflicts import find_conflicts
+    from eventapp.agenda.releases import draft_status
+
+    conference, _ = load_demo()
+    db.session.commit()
+    assert find_conflicts(conference).conflicts == []
+    status = draft_status(conference)
+    assert status.release.number == 1 and not status.differs
+    breaks = [s for s in conference.sessions if s.kind is SessionKind.BREAK]
+    assert breaks and all(s.spans_all_rooms for s in breaks)
