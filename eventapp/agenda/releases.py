@@ -10,7 +10,7 @@ share one template and the draft can never leak.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 
 from flask_babel import gettext as _
@@ -65,7 +65,9 @@ def snapshot(conference: Conference, sessions: list[AgendaSession] | None = None
             "id": s.id, "uid": str(s.uid), "kind": s.kind.value,
             "title_id": s.title_id, "title_en": s.title_en,
             "abstract_id": s.abstract_id, "abstract_en": s.abstract_en,
-            "starts_at": s.starts_at.isoformat(), "ends_at": s.ends_at.isoformat(),
+            # Always UTC, so the same instant always gives the same text.
+            "starts_at": s.starts_at.astimezone(timezone.utc).isoformat(),
+            "ends_at": s.ends_at.astimezone(timezone.utc).isoformat(),
             "room_id": s.room_id, "sub_theme_id": s.sub_theme_id,
             "spans_all_rooms": s.spans_all_rooms, "capacity": s.capacity,
             "roles": [{"person_id": r.person_id, "role": r.role.value}
