@@ -1,0 +1,51 @@
+"""The migrations match the models and upgrade a database that holds data."""
+from __future__ import annotations
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import create_engine, text
+
+from eventapp import create_app
+from eventapp.extensions import db
+
+from .conftest import app_config
+
+FIRST = "ebf6e1bb5510"
+
+
+def test_models_and_migrations_do_not_drift(app):
+    with db.engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), db.metadata)
+    assert differences == []
+
+
+def test_upgrade_keeps_existing_sessions_and_gives_them_an_identity(tmp_path):
+    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    app = create_app(app_config(url))
+    with app.app_context():
+        upgrade(revision=FIRST)
+        with db.engine.begin() as connection:
+            connection.execute(text(
+                "INSERT INTO conference (id, slug, title_id, title_en, theme_id, theme_en, description_id,"
+                " description_en, organisers, timezone, starts_on, ends_on, status, is_demo, created_at)"
+                " VALUES (1, 'lama', 'Lama', '', '', '', '', '', '', 'Asia/Jakarta', '2019-11-27',"
+                " '2019-11-27', 'published', 0, '2019-01-01 00:00:00')"))
+            for i in (1, 2):
+                connection.execute(text(
+                    "INSERT INTO agenda_session (id, conference_id, title_id, title_en, abstract_id,"
+                    " abstract_en, kind, starts_at, ends_at, room_id, sub_theme_id, capacity)"
+                    f" VALUES ({i}, 1, 'Sesi {i}', '', '', '', 'plenary', '2019-11-27 0{i}:00:00',"
+                    f" '2019-11-27 0{i}:30:00', NULL, NULL, NULL)"))
+        upgrade()
+        with db.engine.connect() as connection:
+            rows = connection.execute(text("SELECT uid, version, spans_all_rooms FROM agenda_session")).all()
+        assert len(rows) == 2 and len({r[0] for r in rows}) == 2 and all(r[0] for r in rows)
+        assert {(r[1], r[2]) for r in rows} == {(1, 0)}
+        downgrade(revision=FIRST)
+        upgrade()
+        db.engine.dispose()
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM agenda_session")).scalar() == 2
+    engine.dispose()
