@@ -315,3 +315,29 @@ def _renumber(session: AgendaSession) -> None:
     for position, item in enumerate(sorted(session.roles, key=lambda r: r.position)):
         item.position = position
     db.session.flush()
+
+
+def place_session(
+    session: AgendaSession,
+    *,
+    room: Room | None,
+    spans_all_rooms: bool,
+    starts_at: datetime,
+    expected_version: int | None = None,
+    actor=None,
+) -> AgendaSession:
+    """The builder's move: like move_session (the duration is kept, an
+    unscheduled session gets one hour), and in the same save it takes every
+    room or a single one (spanning is only for SPANNING_KINDS)."""
+    from datetime import timedelta
+
+    duration = (
+        session.ends_at - session.starts_at
+        if session.starts_at and session.ends_at
+        else timedelta(hours=1)
+    )
+    return update_session(
+        session, expected_version=expected_version, actor=actor,
+        room=room, spans_all_rooms=spans_all_rooms, starts_at=starts_at,
+        ends_at=starts_at + duration,
+    )
