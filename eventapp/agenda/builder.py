@@ -18,8 +18,6 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from sqlalchemy.orm import defer, joinedload
-from sqlalchemy.orm.attributes import set_committed_value
 from wtforms import DateField, IntegerField, StringField, TimeField
 from wtforms.validators import Optional
 
@@ -29,8 +27,8 @@ from ..errors import DomainError
 from ..extensions import db
 from ..i18n import format_clock, format_time_range, zone_label
 from . import bp
-from .conflicts import find_conflicts
-from .models import AgendaSession, SessionRole
+from .conflicts import find_conflicts, load_sessions
+from .models import AgendaSession
 from .services import SPANNING_KINDS, StaleEdit, place_session, update_session
 
 STEP = timedelta(minutes=15)
@@ -107,36 +105,6 @@ def conference_rooms(conference: Conference) -> list[Room]:
             .order_by(Room.position, Room.venue_id, Room.id)
         )
     )
-
-
-def load_builder_sessions(conference: Conference) -> list[AgendaSession]:
-    """Every session with its room, sub-theme, roles and people, in two queries
-    whatever their number (selectinload would split its IN lists every 500 rows)."""
-    sessions = list(
-        db.session.scalars(
-            select(AgendaSession)
-            .where(AgendaSession.conference_id == conference.id)
-            .options(
-                joinedload(AgendaSession.room),
-                joinedload(AgendaSession.sub_theme),
-                defer(AgendaSession.abstract_id),
-                defer(AgendaSession.abstract_en),
-            )
-            .order_by(AgendaSession.id)
-        )
-    )
-    roles: dict[int, list[SessionRole]] = defaultdict(list)
-    for role in db.session.scalars(
-        select(SessionRole)
-        .join(AgendaSession, SessionRole.session_id == AgendaSession.id)
-        .where(AgendaSession.conference_id == conference.id)
-        .options(joinedload(SessionRole.person))
-        .order_by(SessionRole.session_id, SessionRole.position)
-    ):
-        roles[role.session_id].append(role)
-    for session in sessions:
-        set_committed_value(session, "roles", roles.get(session.id, []))
-    return sessions
 
 
 def _floor(moment: datetime) -> datetime:
@@ -300,7 +268,7 @@ def builder(slug: str):
     day = _chosen_day(request.args.get("day"), days)
     rooms = conference_rooms(conference)
     chosen = _chosen_room_ids(request.args.getlist("room"), rooms)
-    sessions = load_builder_sessions(conference)
+    sessions = load_sessions(conference)
     report = find_conflicts(conference, sessions)
     shown = [room for room in rooms if room.id in chosen] if chosen else rooms
     board = build_board(conference, sessions, day, shown, filtered=bool(chosen))

@@ -206,29 +206,6 @@ def update_session(
     return session
 
 
-def move_session(
-    session: AgendaSession,
-    *,
-    room: Room | None,
-    starts_at: datetime,
-    expected_version: int | None = None,
-    actor=None,
-) -> AgendaSession:
-    """Move to another room and/or start time, keeping the duration (an
-    unscheduled session gets one hour)."""
-    from datetime import timedelta
-
-    duration = (
-        session.ends_at - session.starts_at
-        if session.starts_at and session.ends_at
-        else timedelta(hours=1)
-    )
-    return update_session(
-        session, expected_version=expected_version, actor=actor,
-        room=room, starts_at=starts_at, ends_at=starts_at + duration,
-    )
-
-
 def duplicate_session(session: AgendaSession, *, actor=None) -> AgendaSession:
     """A copy with the same content and people, unscheduled (so it clashes with nothing)."""
     copy = AgendaSession(
@@ -326,9 +303,9 @@ def place_session(
     expected_version: int | None = None,
     actor=None,
 ) -> AgendaSession:
-    """The builder's move: like move_session (the duration is kept, an
-    unscheduled session gets one hour), and in the same save it takes every
-    room or a single one (spanning is only for SPANNING_KINDS)."""
+    """Move to a room (or every room) and a start time in one save, keeping the
+    duration (an unscheduled session gets one hour); spanning is only for
+    SPANNING_KINDS."""
     from datetime import timedelta
 
     duration = (
