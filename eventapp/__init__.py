@@ -118,7 +118,9 @@ def register_template_helpers(app: Flask) -> None:
 
 def register_cli(app: Flask) -> None:
     from .accounts.cli import users_cli
+    from .conferences.cli import conferences_cli
     from .demo import demo_command
 
     app.cli.add_command(users_cli)
+    app.cli.add_command(conferences_cli)
     app.cli.add_command(demo_command)

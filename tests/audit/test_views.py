@@ -54,7 +54,7 @@ def test_log_lists_entries_newest_first_in_the_conference_zone(client, conf, org
     response = client.get(f"/manage/{conf.slug}/audit")
     assert response.status_code == 200
     assert rows(response) == [
-        ["10 Mar 2026 10.30 WIB", "system", "release.publish", "Published agenda v1"],
+        ["10 Mar 2026 10.30 WIB", "sistem", "release.publish", "Published agenda v1"],
         ["10 Mar 2026 09.00 WIB", "panitia@example.org", "session.create", "Created session “Pembukaan”"],
     ]
     assert "Rahasia" not in response.get_data(as_text=True)
