@@ -96,7 +96,7 @@ def test_list_shows_time_room_theme_people_and_conflicts(client, make, conferenc
     opening_row = page.split(f'id="session-row-{opening.id}"')[1].split("</tr>")[0]
     assert "Semua ruangan" in opening_row
     unscheduled_row = page.split(f'id="session-row-{unscheduled.id}"')[1].split("</tr>")[0]
-    assert "Unscheduled" in unscheduled_row
+    assert "Belum dijadwalkan" in unscheduled_row
     assert "conflict-marker" in unscheduled_row  # a parallel session without sub-theme or speaker
 
 
