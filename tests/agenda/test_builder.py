@@ -502,3 +502,19 @@ def test_conflict_sweep_on_600_sessions_is_not_quadratic(make, monkeypatch):
     roles = 600 * 3
     assert sum(sizes) == 600 + 12 * 3 + roles
     assert max(sizes) <= 51 + 3  # 17 slots × 3 days in the busiest room, and the openings
+
+
+@pytest.mark.parametrize("page", ["conflicts", "releases", "", "preview"])
+def test_whole_agenda_pages_query_count_does_not_grow_with_sessions(client, make, auth, count_queries, page):
+    """The conflicts panel, releases, overview and draft preview at 60 and 600 sessions."""
+    conference, rooms, themes, people = big_conference(make)
+    auth.login(make.organiser(conference))
+    url = f"/manage/{conference.slug}/{page}"
+    add_parallel_sessions(make, conference, rooms, themes, people, 0, 60)
+    client.get(url)
+    with count_queries() as small:
+        assert client.get(url).status_code == 200
+    add_parallel_sessions(make, conference, rooms, themes, people, 60, 600)
+    with count_queries() as large:
+        assert client.get(url).status_code == 200
+    assert len(large) == len(small), "\n".join(large)
