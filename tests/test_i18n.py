@@ -69,6 +69,9 @@ def test_catalogs_are_complete_and_compiled(lang):
         if m.id and (m.fuzzy or not all(m.string if isinstance(m.string, tuple) else [m.string]))
     ]
     assert not untranslated, f"untranslated in {lang}: {untranslated}"
+    # Placeholders that do not match their msgid break `pybabel compile`.
+    problems = [(message.id, [str(e) for e in errors]) for message, errors in catalog.check()]
+    assert problems == []
     assert po.with_suffix(".mo").exists(), "run make translations"
 
 
