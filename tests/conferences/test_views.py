@@ -200,3 +200,20 @@ def test_public_agenda_shows_the_latest_release_never_the_draft(client, make):
     make.publish(conference)
     page = text_of(client.get(f"/c/{conference.slug}"))
     assert "Judul Draf Rahasia" in page and "Sesi Draf Baru" in page and "v2" in page
+
+
+def test_conference_page_answers_conditional_requests_until_a_new_release(client, make):
+    conference = make.conference()
+    make.session(conference, (9, 0), (10, 0))
+    make.publish(conference)
+    first = client.get(f"/c/{conference.slug}")
+    etag = first.headers["ETag"]
+    assert first.headers["Last-Modified"] and "private" in first.headers["Cache-Control"]
+    again = client.get(f"/c/{conference.slug}", headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.data == b""
+    english = client.get(f"/c/{conference.slug}", headers={"If-None-Match": etag, "Accept-Language": "en"})
+    assert english.status_code == 200  # another language is another representation
+    make.session(conference, (11, 0), (12, 0))
+    assert client.get(f"/c/{conference.slug}", headers={"If-None-Match": etag}).status_code == 304
+    make.publish(conference)  # a new release changes the validators
+    assert client.get(f"/c/{conference.slug}", headers={"If-None-Match": etag}).status_code == 200
