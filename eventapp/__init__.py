@@ -85,11 +85,12 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from .accounts import bp as accounts_bp
     from .agenda import bp as agenda_bp
+    from .api import bp as api_bp
     from .audit import bp as audit_bp
     from .conferences import bp as conferences_bp
     from .people import bp as people_bp
 
-    for blueprint in (conferences_bp, agenda_bp, people_bp, accounts_bp, audit_bp):
+    for blueprint in (conferences_bp, agenda_bp, people_bp, accounts_bp, audit_bp, api_bp):
         app.register_blueprint(blueprint)
 
 

@@ -5,7 +5,7 @@ each) in a throw-away database, then prints, for each N, the SQL queries and
 the median wall time of: the builder, the conflicts panel, the releases page,
 and find_conflicts alone. Prints figures; asserts nothing.
 
-    .venv/bin/python benchmarks/agenda_pages.py [--database-url URL] [--sizes 60,600,1200]
+    .venv/bin/python bench/agenda_pages.py [--database-url URL] [--sizes 60,600,1200]
 """
 from __future__ import annotations
 
