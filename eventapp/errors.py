@@ -1,7 +1,7 @@
 """Domain errors and the HTTP error pages."""
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 
@@ -22,6 +22,9 @@ class DomainError(Exception):
 
 def register_error_pages(app: Flask) -> None:
     def page(code: int, title: str, text: str):
+        if request.path.startswith("/api/"):
+            # No API route matched (the api blueprint's own handlers cover the rest).
+            return jsonify({"error": title, "status": code}), code
         return render_template("errors/error.html", code=code, title=title, text=text), code
 
     @app.errorhandler(CSRFError)

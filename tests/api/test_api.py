@@ -344,3 +344,12 @@ def test_responses_match_the_openapi_schemas(client, make, forum):
     broken["sessions"][0]["room"] = "Ruang A"
     with pytest.raises(ValidationError):
         _validator(doc, "SessionList").validate(broken)
+
+
+def test_unknown_api_urls_answer_in_json(client):
+    for url in ("/api/v1/nope", "/api/v2/conferences"):
+        response = client.get(url)
+        assert response.status_code == 404
+        assert response.is_json and response.get_json()["status"] == 404
+    response = client.post("/api/v1/conferences")
+    assert response.status_code == 405 and response.is_json
