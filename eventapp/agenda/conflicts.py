@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from ..audit.services import record
+from ..audit.services import actor_id, record
 from ..conferences.models import Conference
 from ..extensions import db
 from .models import AgendaSession, ConflictAcknowledgement, RoleKind, SessionKind, SessionRole
@@ -213,7 +213,7 @@ def acknowledge(session: AgendaSession, key: str, *, actor=None) -> None:
         raise DomainError(_("This conflict must be resolved, not acknowledged."))
     if match.acknowledged:
         return
-    user_id = getattr(actor, "id", None) if getattr(actor, "is_authenticated", False) else None
+    user_id = actor_id(actor)
     db.session.add(ConflictAcknowledgement(session_id=session.id, key=key, user_id=user_id))
     db.session.flush()
     record(session.conference, actor, "conflict.acknowledge",

@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from ..audit.services import record
+from ..audit.services import actor_id, record
 from ..conferences.models import Conference
 from ..errors import DomainError
 from ..extensions import db
@@ -178,7 +178,7 @@ def publish(conference: Conference, *, actor=None, note: str = "") -> AgendaRele
     number = (db.session.scalar(
         select(func.max(AgendaRelease.number)).where(AgendaRelease.conference_id == conference.id)
     ) or 0) + 1
-    user_id = getattr(actor, "id", None) if getattr(actor, "is_authenticated", False) else None
+    user_id = actor_id(actor)
     release = AgendaRelease(
         conference_id=conference.id, number=number, created_by_id=user_id, note=note.strip(),
         snapshot=snapshot(conference, sessions),

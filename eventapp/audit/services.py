@@ -7,9 +7,14 @@ from ..extensions import db
 from .models import AuditEntry
 
 
+def actor_id(actor) -> int | None:
+    """The signed-in user's id, or None for the CLI, the demo loader and anonymous actors."""
+    return getattr(actor, "id", None) if getattr(actor, "is_authenticated", False) else None
+
+
 def record(conference, actor, action: str, summary: str) -> AuditEntry:
     """Add one entry in the caller's transaction (so it exists only if the change does)."""
-    user_id = getattr(actor, "id", None) if getattr(actor, "is_authenticated", False) else None
+    user_id = actor_id(actor)
     entry = AuditEntry(
         conference_id=conference.id, user_id=user_id, action=action, summary=summary[:1000]
     )
