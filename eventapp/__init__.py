@@ -10,7 +10,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from .config import load_config
-from .extensions import babel, csrf, db, login_manager, migrate
+from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -65,6 +65,7 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
+    limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
@@ -88,9 +89,13 @@ def register_blueprints(app: Flask) -> None:
     from .api import bp as api_bp
     from .audit import bp as audit_bp
     from .conferences import bp as conferences_bp
+    from .invitations import bp as invitations_bp
+    from .mail import bp as mail_bp
     from .people import bp as people_bp
+    from .registration import bp as registration_bp
 
-    for blueprint in (conferences_bp, agenda_bp, people_bp, accounts_bp, audit_bp, api_bp):
+    for blueprint in (conferences_bp, agenda_bp, people_bp, accounts_bp, audit_bp, api_bp,
+                      invitations_bp, registration_bp, mail_bp):
         app.register_blueprint(blueprint)
 
 
@@ -121,7 +126,11 @@ def register_cli(app: Flask) -> None:
     from .accounts.cli import users_cli
     from .conferences.cli import conferences_cli
     from .demo import demo_command
+    from .invitations.cli import invitations_cli
+    from .mail.cli import mail_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(conferences_cli)
     app.cli.add_command(demo_command)
+    app.cli.add_command(invitations_cli)
+    app.cli.add_command(mail_cli)

@@ -67,6 +67,15 @@ def _default_locale() -> str:
     return locale
 
 
+def _mail_delivery(production: bool) -> str:
+    value = os.environ.get("MAIL_DELIVERY")
+    if value is None:
+        return "smtp" if production or os.environ.get("MAIL_SERVER") else "keep"
+    if value not in {"smtp", "keep"}:
+        raise ConfigError(f"MAIL_DELIVERY must be 'smtp' or 'keep', not {value!r}")
+    return value
+
+
 def load_config(instance_path: Path, overrides: dict[str, object] | None = None) -> dict[str, object]:
     """Settings from the environment; `overrides` (tests, embedding) win over it."""
     overrides = overrides or {}
@@ -99,6 +108,20 @@ def load_config(instance_path: Path, overrides: dict[str, object] | None = None)
         "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),
         "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
         "MAIL_USE_TLS": _env_bool("MAIL_USE_TLS", False),
+        "MAIL_USE_SSL": _env_bool("MAIL_USE_SSL", False),
         "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER", "eventapp@localhost"),
+        # smtp: the worker sends; keep: messages stay in the Outbox page
+        # (development, unless MAIL_SERVER is set).
+        "MAIL_DELIVERY": _mail_delivery(production),
+        "MAIL_RETRY_BASE_SECONDS": float(os.environ.get("MAIL_RETRY_BASE_SECONDS", "60")),
+        "MAIL_MAX_ATTEMPTS": int(os.environ.get("MAIL_MAX_ATTEMPTS", "8")),
+        "MAIL_CLAIM_SECONDS": float(os.environ.get("MAIL_CLAIM_SECONDS", "300")),
+        "MAIL_TIMEOUT_SECONDS": float(os.environ.get("MAIL_TIMEOUT_SECONDS", "30")),
+        # Links in e-mails point here (the worker and the CLI have no request).
+        "BASE_URL": os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        # Rate limits (Flask-Limiter): memory per process by default, Redis when set.
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "TOKEN_RATE_LIMIT": os.environ.get("TOKEN_RATE_LIMIT", "30 per minute"),
         "CHECK_DATABASE_ON_START": True,
     }

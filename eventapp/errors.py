@@ -55,6 +55,11 @@ def register_error_pages(app: Flask) -> None:
     def method_not_allowed(_error):
         return page(405, _("Not allowed"), _("This page cannot be used that way."))
 
+    @app.errorhandler(429)
+    def too_many_requests(_error):
+        # Flask-Limiter adds Retry-After and the X-RateLimit headers to this response.
+        return page(429, _("Too many attempts"), _("Please wait a minute before trying again."))
+
     @app.errorhandler(500)
     def server_error(_error):
         # Whatever the failed request half-wrote must not be committed later.

@@ -1,5 +1,7 @@
 """Extension objects only; they are bound to an app in create_app()."""
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -26,3 +28,5 @@ migrate = Migrate(render_as_batch=True)  # batch mode lets SQLite alter tables
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+# Storage and switches come from the app config (RATELIMIT_STORAGE_URI…).
+limiter = Limiter(get_remote_address)

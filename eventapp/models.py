@@ -9,11 +9,14 @@ from .agenda.models import (
     SessionRole,
 )
 from .audit.models import AuditEntry
+from .invitations.models import Invitation, InvitationCategory, InvitationToken
+from .mail.models import OutboxMessage
+from .registration.models import Registration
 from .conferences.models import Conference, ConferenceStatus, Room, SubTheme, Venue
 from .people.models import Gender, Person, Sector
 
 __all__ = [
-    "AgendaRelease", "AgendaSession", "AuditEntry", "ConflictAcknowledgement", "Conference", "ConferenceMembership", "ConferenceStatus", "Gender",
+    "AgendaRelease", "Invitation", "InvitationCategory", "InvitationToken", "OutboxMessage", "Registration", "AgendaSession", "AuditEntry", "ConflictAcknowledgement", "Conference", "ConferenceMembership", "ConferenceStatus", "Gender",
     "MembershipRole", "Person", "Room", "RoleKind", "Sector", "SessionKind", "SessionRole",
     "SubTheme", "User", "Venue",
 ]

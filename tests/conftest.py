@@ -16,7 +16,7 @@ from flask_migrate import upgrade
 from sqlalchemy import delete, event, text
 
 from eventapp import create_app
-from eventapp.extensions import db
+from eventapp.extensions import db, limiter
 
 from . import factories
 
@@ -30,6 +30,8 @@ def app_config(database_url: str, **extra: object) -> dict[str, object]:
         "SQLALCHEMY_DATABASE_URI": database_url,
         "WTF_CSRF_ENABLED": False,
         "SERVER_NAME": "eventapp.test",
+        "BASE_URL": "http://eventapp.test",
+        "MAIL_DELIVERY": "keep",
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # fast; real hashing is tested below
         **extra,
     }
@@ -60,6 +62,7 @@ def app(database_url: str):
 def _app_context(app) -> Iterator[None]:
     """Each test runs in an app context and starts with empty tables."""
     with app.app_context():
+        limiter.reset()  # rate-limit counters do not leak from one test into the next
         yield
         db.session.rollback()
         db.session.remove()

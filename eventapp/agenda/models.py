@@ -49,6 +49,16 @@ ROLE_LABELS = {
 }
 
 
+class RoleStatus(enum.StrEnum):
+    """An organiser's own entry is confirmed; an invited speaker's role waits for the answer."""
+
+    CONFIRMED = "confirmed"
+    INVITED = "invited"
+
+
+ROLE_STATUS_LABELS = {RoleStatus.CONFIRMED: _l("Confirmed"), RoleStatus.INVITED: _l("Invited")}
+
+
 class AgendaSession(Bilingual, db.Model):
     """One item on the agenda: a plenary, a parallel session, a break…"""
 
@@ -142,6 +152,12 @@ class SessionRole(db.Model):
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
     role: Mapped[RoleKind] = mapped_column(enum_column(RoleKind, "role_kind"))
     position: Mapped[int] = mapped_column(default=0)
+    # Invited roles hold the place on the builder but stay off the public agenda.
+    status: Mapped[RoleStatus] = mapped_column(
+        enum_column(RoleStatus, "role_status"),
+        default=RoleStatus.CONFIRMED,
+        server_default=RoleStatus.CONFIRMED.value,
+    )
 
     session: Mapped[AgendaSession] = relationship(back_populates="roles")
     person: Mapped[Person] = relationship(back_populates="roles")
@@ -149,6 +165,10 @@ class SessionRole(db.Model):
     @property
     def role_label(self) -> str:
         return str(ROLE_LABELS[self.role])
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.status is RoleStatus.CONFIRMED
 
 
 class ConflictAcknowledgement(db.Model):

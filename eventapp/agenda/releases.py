@@ -53,7 +53,8 @@ def snapshot(conference: Conference, sessions: list[AgendaSession] | None = None
             t = s.sub_theme
             themes[t.id] = {"id": t.id, "code": t.code, "title_id": t.title_id,
                             "title_en": t.title_en, "colour": t.colour, "position": t.position}
-        for role in s.roles:
+        public_roles = [r for r in s.roles if r.is_confirmed]  # invited speakers stay private
+        for role in public_roles:
             p = role.person
             people[p.id] = {
                 "id": p.id, "honorific": p.honorific, "full_name": p.full_name,
@@ -71,7 +72,7 @@ def snapshot(conference: Conference, sessions: list[AgendaSession] | None = None
             "room_id": s.room_id, "sub_theme_id": s.sub_theme_id,
             "spans_all_rooms": s.spans_all_rooms, "capacity": s.capacity,
             "roles": [{"person_id": r.person_id, "role": r.role.value}
-                      for r in sorted(s.roles, key=lambda r: r.position)],
+                      for r in sorted(public_roles, key=lambda r: r.position)],
         })
     return {
         "format": SNAPSHOT_FORMAT,

@@ -27,6 +27,19 @@ class ConferenceStatus(enum.StrEnum):
 STATUS_LABELS = {ConferenceStatus.DRAFT: _l("Draft"), ConferenceStatus.PUBLISHED: _l("Published")}
 
 
+class RegistrationMode(enum.StrEnum):
+    OPEN = "open"
+    INVITATION_ONLY = "invitation_only"
+    CLOSED = "closed"
+
+
+REGISTRATION_MODE_LABELS = {
+    RegistrationMode.OPEN: _l("Open to everyone"),
+    RegistrationMode.INVITATION_ONLY: _l("By invitation only"),
+    RegistrationMode.CLOSED: _l("Closed"),
+}
+
+
 def enum_column(enum_cls: type[enum.Enum], name: str) -> Enum:
     """Portable enum: VARCHAR plus a named CHECK constraint, stored by value."""
     return Enum(
@@ -50,6 +63,10 @@ class Conference(Bilingual, db.Model):
     __table_args__ = (
         CheckConstraint("ends_on >= starts_on", name="ends_after_start"),
         CheckConstraint("slug <> ''", name="slug_not_empty"),
+        CheckConstraint(
+            "registration_capacity IS NULL OR registration_capacity > 0",
+            name="registration_capacity_positive",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -67,6 +84,15 @@ class Conference(Bilingual, db.Model):
     status: Mapped[ConferenceStatus] = mapped_column(
         enum_column(ConferenceStatus, "conference_status"), default=ConferenceStatus.DRAFT
     )
+    # Where invitees and attendees write with questions (shown on token pages).
+    contact_email: Mapped[str] = mapped_column(String(254), default="", server_default="")
+    registration_mode: Mapped[RegistrationMode] = mapped_column(
+        enum_column(RegistrationMode, "registration_mode"),
+        default=RegistrationMode.OPEN,
+        server_default=RegistrationMode.OPEN.value,
+    )
+    # Seats for attendees overall; NULL means no limit. Reserved seats come on top.
+    registration_capacity: Mapped[int | None]
     is_demo: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -95,6 +121,10 @@ class Conference(Bilingual, db.Model):
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @property
+    def registration_mode_label(self) -> str:
+        return str(REGISTRATION_MODE_LABELS[self.registration_mode])
 
     @property
     def is_published(self) -> bool:

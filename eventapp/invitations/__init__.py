@@ -1,0 +1,6 @@
+"""Invitations: speaker and delegate invitations, RSVP by personal link, dashboards."""
+from flask import Blueprint
+
+bp = Blueprint("invitations", __name__)
+
+from . import manage, public  # noqa: E402,F401

@@ -1,0 +1,2 @@
+"""The Outbox page."""
+from . import bp  # noqa: F401

@@ -1,0 +1,1 @@
+"""Registration pages arrive with the registration issue; invitations only need the records."""
