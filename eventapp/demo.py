@@ -6,7 +6,7 @@ person (Person.is_demo), standing in for "a representative of …".
 """
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import click
@@ -16,9 +16,11 @@ from sqlalchemy import func, select
 from .agenda.models import RoleKind, SessionKind
 from .agenda.releases import publish
 from .agenda.services import assign_person, create_session
-from .conferences.models import Conference, ConferenceStatus, Room, SubTheme
+from .conferences.models import Conference, ConferenceStatus, RegistrationMode, Room, SubTheme
 from .conferences.services import add_room, add_sub_theme, add_venue, create_conference
+from .db_types import utcnow
 from .extensions import db
+from .invitations import services as invitations
 from .people.models import Gender, Person, Sector
 from .people.services import create_person
 
@@ -140,6 +142,33 @@ PEOPLE = {
                 Sector.CIVIL_SOCIETY, Gender.WOMAN, True, "", ""),
 }
 
+# Demo addresses use the reserved .example domain: nobody real receives them.
+EMAILS = {"ilham": "bupati.bantaeng@demo.example"}
+
+CATEGORIES = [("Kepala daerah", 20), ("Kementerian dan lembaga", None), ("Parlemen", None),
+              ("Masyarakat sipil", None)]
+
+# (category, honorific, name, position, organisation, sector, gender, language, reserved seat,
+#  answer: True accepted / False declined / None pending, note)
+DELEGATES = [
+    ("Kepala daerah", "Drs.", "Yohanes Kabes", "Bupati", "Pemerintah Kabupaten (demo) Timur",
+     Sector.REGIONAL_GOVERNMENT, Gender.MAN, "id", True, True, ""),
+    ("Kepala daerah", "", "Fatmawati Rusdi", "Wali Kota", "Pemerintah Kota (demo) Selatan",
+     Sector.REGIONAL_GOVERNMENT, Gender.WOMAN, "id", True, True, "Hadir bersama Kepala Dinas Sosial."),
+    ("Kepala daerah", "H.", "Muhammad Syukri", "Bupati", "Pemerintah Kabupaten (demo) Barat",
+     Sector.REGIONAL_GOVERNMENT, Gender.MAN, "id", True, False, "Bertepatan dengan rapat paripurna DPRD."),
+    ("Kepala daerah", "", "Agustina Wenda", "Wakil Bupati", "Pemerintah Kabupaten (demo) Utara",
+     Sector.REGIONAL_GOVERNMENT, Gender.WOMAN, "id", True, None, ""),
+    ("Kementerian dan lembaga", "", "Teguh Santoso", "Kepala Biro Perencanaan",
+     "Kementerian Sosial", Sector.CENTRAL_GOVERNMENT, Gender.MAN, "id", False, True, ""),
+    ("Parlemen", "", "Dewi Anggraini", "Anggota DPRD", "DPRD Provinsi (demo)",
+     Sector.REGIONAL_PARLIAMENT, Gender.WOMAN, "id", False, None, ""),
+    ("Masyarakat sipil", "", "Rina Kusuma", "Direktur Eksekutif", "Lembaga Advokasi Perempuan (demo)",
+     Sector.CIVIL_SOCIETY, Gender.WOMAN, "id", False, None, ""),
+    (None, "", "Emily Carter", "Gender Adviser", "Development Partner (demo)",
+     Sector.DEVELOPMENT_PARTNER, Gender.WOMAN, "en", False, None, ""),
+]
+
 PARALLEL = [
     # (sub-theme code, room, title en suffix, speakers, moderator)
     ("PS", "Ruang Anggrek", ["ilham", "ppn", "dpr", "bpjs", "permampu", "pekka"], "mod_ps"),
@@ -182,7 +211,7 @@ def load_demo() -> tuple[Conference, bool]:
         people[key] = create_person(
             conference, name, honorific=honorific, position=position,
             organisation=organisation, sector=sector, gender=gender, is_demo=is_demo,
-            bio_id=bio_id, bio_en=bio_en,
+            bio_id=bio_id, bio_en=bio_en, email=EMAILS.get(key),
         )
 
     ballroom = rooms["Ballroom"]
@@ -213,7 +242,10 @@ def load_demo() -> tuple[Conference, bool]:
             "worked in policy and in its delivery in the regions.",
         )
         for key in speakers:
-            assign_person(session, people[key], RoleKind.SPEAKER)
+            if key == "ilham":  # invited specially, and accepted: the invitation is on record
+                _invite_speaker(conference, session, people[key])
+            else:
+                assign_person(session, people[key], RoleKind.SPEAKER)
         assign_person(session, people[moderator], RoleKind.MODERATOR)
 
     create_session(
@@ -239,9 +271,50 @@ def load_demo() -> tuple[Conference, bool]:
     assign_person(closing, people["deputi"], RoleKind.SPEAKER)
 
     conference.status = ConferenceStatus.PUBLISHED
+    conference.contact_email = "sekretariat@konas.demo.example"
+    conference.registration_mode = RegistrationMode.OPEN
+    conference.registration_capacity = 450
     db.session.flush()
+    _invite_delegates(conference)
     publish(conference, note="Demo")
     return conference, True
+
+
+def _deadline() -> datetime:
+    # The demo event is in the past; its invitations stay answerable for three
+    # weeks after loading so the invitee's side can be tried.
+    return utcnow() + timedelta(days=21)
+
+
+def _invite_speaker(conference: Conference, session, person: Person) -> None:
+    invitee = invitations.Invitee(
+        email=person.email or "", full_name=person.full_name, honorific=person.honorific,
+        position=person.position, organisation=person.organisation, sector=person.sector,
+        gender=person.gender,
+    )
+    invitation, _ = invitations.invite_speaker(
+        conference, session, RoleKind.SPEAKER, invitee, respond_by=_deadline(),
+        message="Pengalaman Bantaeng dengan Perda No. 6/2018 menjadi contoh utama sesi ini.",
+    )
+    invitations.respond(invitation, True, note="Siap hadir.")
+
+
+def _invite_delegates(conference: Conference) -> None:
+    categories = {name: invitations.create_category(conference, name, quota)
+                  for name, quota in CATEGORIES}
+    for number, (category, honorific, name, position, organisation, sector, gender, language,
+                 reserved, answer, note) in enumerate(DELEGATES, start=1):
+        invitee = invitations.Invitee(
+            email=f"undangan{number}@demo.example", full_name=name, honorific=honorific,
+            position=position, organisation=organisation, sector=sector, gender=gender,
+            language=language,
+        )
+        invitation, _ = invitations.invite_delegate(
+            conference, invitee, category=categories.get(category or ""), reserved_seat=reserved,
+            respond_by=_deadline(),
+        )
+        if answer is not None:
+            invitations.respond(invitation, answer, note=note)
 
 
 @click.command("demo")

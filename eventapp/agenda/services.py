@@ -232,8 +232,13 @@ def duplicate_session(session: AgendaSession, *, actor=None) -> AgendaSession:
 
 
 def delete_session(session: AgendaSession, *, actor=None) -> None:
+    """Invitations to the session are withdrawn; their history stays."""
+    from ..invitations.services import withdraw_for_removed_role
+
     record(session.conference, actor, "session.delete",
            f"Deleted session “{session.local('title', 'id')}”")
+    for role in session.roles:
+        withdraw_for_removed_role(role, actor=actor)
     db.session.delete(session)
     db.session.flush()
 
@@ -257,7 +262,11 @@ def assign_person(
 
 
 def remove_role(role: SessionRole, *, actor=None) -> None:
+    """Taking someone out of a session also withdraws their invitation to it."""
+    from ..invitations.services import withdraw_for_removed_role
+
     session = role.session
+    withdraw_for_removed_role(role, actor=actor)
     record(session.conference, actor, "session.role_remove",
            f"Removed {role.person.display_name} from “{session.local('title', 'id')}”")
     session.roles.remove(role)

@@ -631,3 +631,23 @@ LINK_STATE_LABELS = {
     LinkState.CLOSED: _l("Answer final"),
     LinkState.REVOKED: _l("Withdrawn"),
 }
+
+
+def withdraw_for_removed_role(role: SessionRole, *, actor=None) -> None:
+    """An organiser took someone out of a session: their speaker invitation to it
+    ends too (its link then says so), and an accepted place is given back. The
+    caller removes the role itself."""
+    invitation = db.session.scalar(
+        select(Invitation).where(
+            Invitation.session_id == role.session_id,
+            Invitation.person_id == role.person_id,
+            Invitation.status != InvitationStatus.REVOKED,
+        )
+    )
+    if invitation is None:
+        return
+    if invitation.status is InvitationStatus.ACCEPTED:
+        _give_back_quota_place(invitation)
+    invitation.status = InvitationStatus.REVOKED
+    record(invitation.conference, actor, "invitation.revoke",
+           f"Withdrew the invitation of {invitation.email}: removed from the session")
