@@ -89,6 +89,13 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            # Batch mode rebuilds a table by copying it and dropping the old one;
+            # with foreign keys enforced, that DROP would cascade into the
+            # children (deleting every session when `conference` is rebuilt).
+            # The pragma only takes effect outside a transaction, so set it first.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),

@@ -42,6 +42,10 @@ def test_upgrade_keeps_existing_sessions_and_gives_them_an_identity(tmp_path):
             rows = connection.execute(text("SELECT uid, version, spans_all_rooms FROM agenda_session")).all()
         assert len(rows) == 2 and len({r[0] for r in rows}) == 2 and all(r[0] for r in rows)
         assert {(r[1], r[2]) for r in rows} == {(1, 0)}
+        with db.engine.connect() as connection:
+            # Rebuilding `conference` (SQLite batch mode) must not cascade into its children.
+            mode = connection.execute(text("SELECT registration_mode, contact_email FROM conference")).one()
+        assert tuple(mode) == ("open", "")
         downgrade(revision=FIRST)
         upgrade()
         db.engine.dispose()
