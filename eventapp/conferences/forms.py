@@ -7,6 +7,7 @@ from wtforms import (
     BooleanField,
     ColorField,
     DateField,
+    EmailField,
     IntegerField,
     RadioField,
     SelectField,
@@ -17,9 +18,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import NumberRange, Optional, ValidationError
 
 from ..errors import DomainError
-from ..forms import max_length, required
+from ..forms import email_address, max_length, required
 from ..i18n import _l
-from .models import ConferenceStatus, known_timezones
+from .models import REGISTRATION_MODE_LABELS, ConferenceStatus, RegistrationMode, known_timezones
 from .services import COLOUR_RE
 
 
@@ -82,11 +83,27 @@ class ConferenceDetailsForm(FlaskForm):
             SelectChoice(ConferenceStatus.PUBLISHED.value, _l("Yes: published")),
         ],
     )
+    contact_email = EmailField(
+        _l("Contact e-mail for invitees and attendees"), filters=[strip],
+        validators=[Optional(), email_address(), max_length(254)],
+    )
+    registration_mode = SelectField(
+        _l("Registration"),
+        choices=[SelectChoice(mode.value, label) for mode, label in REGISTRATION_MODE_LABELS.items()],
+        default=RegistrationMode.OPEN.value,
+        invalid_choice_message=_l("Choose one of the options."),
+    )
+    registration_capacity = IntegerField(
+        _l("Seats for attendees"),
+        validators=[Optional(), NumberRange(min=1, message=_l("Use at least 1, or leave empty for no limit."))],
+        invalid_value_message=_l("Enter a whole number."),
+    )
 
     def __init__(self, *args, obj=None, **kwargs):
         super().__init__(*args, obj=obj, **kwargs)
         if obj is not None and not self.is_submitted():
             self.status.data = obj.status.value
+            self.registration_mode.data = obj.registration_mode.value
             if obj.timezone not in INDONESIAN_ZONES:
                 self.timezone.data = OTHER_ZONE
                 self.timezone_other.data = obj.timezone
@@ -125,6 +142,9 @@ class ConferenceDetailsForm(FlaskForm):
             "starts_on": self.starts_on.data,
             "ends_on": self.ends_on.data,
             "status": ConferenceStatus(self.status.data),
+            "contact_email": self.contact_email.data or "",
+            "registration_mode": self.registration_mode.data,
+            "registration_capacity": self.registration_capacity.data,
         }
 
 

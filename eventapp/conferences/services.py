@@ -16,7 +16,7 @@ from sqlalchemy.orm import selectinload
 from ..audit.services import record
 from ..errors import DomainError
 from ..extensions import db
-from .models import Conference, ConferenceStatus, Room, SubTheme, Venue, known_timezones
+from .models import Conference, ConferenceStatus, RegistrationMode, Room, SubTheme, Venue, known_timezones
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 COLOUR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -213,6 +213,7 @@ def group_agenda(sessions: list, zone) -> list[AgendaDay]:
 CONFERENCE_FIELDS = (
     "title_id", "title_en", "theme_id", "theme_en", "description_id", "description_en",
     "organisers", "timezone", "starts_on", "ends_on", "status",
+    "contact_email", "registration_mode", "registration_capacity",
 )
 
 
@@ -240,13 +241,13 @@ def update_conference(conference: Conference, *, actor=None, **fields: object) -
     """Change the conference's details (any of CONFERENCE_FIELDS; the slug is
     not editable). It needs a title; the last day is on or after the first; the
     zone is an IANA name; new days (in the new zone) must still hold every
-    scheduled session."""
+    scheduled session; a registration capacity is empty (no limit) or at least 1."""
     unknown = set(fields) - set(CONFERENCE_FIELDS)
     if unknown:
         raise TypeError(f"not editable conference fields: {sorted(unknown)}")
     new = {name: fields.get(name, getattr(conference, name)) for name in CONFERENCE_FIELDS}
     for name in CONFERENCE_FIELDS:
-        if isinstance(new[name], str) and not isinstance(new[name], ConferenceStatus):
+        if isinstance(new[name], str) and not isinstance(new[name], (ConferenceStatus, RegistrationMode)):
             new[name] = new[name].strip()
     if not (new["title_id"] or new["title_en"]):
         raise DomainError(_("Give the conference a title."), "title_id")
@@ -259,6 +260,13 @@ def update_conference(conference: Conference, *, actor=None, **fields: object) -
         new["status"] = ConferenceStatus(new["status"])
     except ValueError:
         raise DomainError(_("Choose draft or published."), "status") from None
+    new["contact_email"] = new["contact_email"].lower()
+    try:
+        new["registration_mode"] = RegistrationMode(new["registration_mode"])
+    except ValueError:
+        raise DomainError(_("Choose how people register."), "registration_mode") from None
+    if new["registration_capacity"] is not None and new["registration_capacity"] < 1:
+        raise DomainError(_("Use at least 1, or leave empty for no limit."), "registration_capacity")
 
     if (starts_on, ends_on, new["timezone"]) != (
         conference.starts_on, conference.ends_on, conference.timezone

@@ -21,7 +21,7 @@ from datetime import UTC, datetime, time, timedelta
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, Timezone
 from sqlalchemy import func, select, update
 
 from ..accounts.models import ConferenceMembership, MembershipRole, User
@@ -284,20 +284,25 @@ def invitation_link() -> str:
     return external_url("invitations.respond", token=SECRET_PLACEHOLDER)
 
 
-def session_ics(session: AgendaSession, conference: Conference) -> Attachment | None:
-    """The session as a calendar event, attached to speakers' mail."""
+def session_ics(session: AgendaSession, conference: Conference, language: str | None = None) -> Attachment | None:
+    """The session as a calendar event (in `language`), attached to speakers' mail."""
     if session.starts_at is None or session.ends_at is None:
         return None
     calendar = Calendar()
     calendar.add("prodid", f"-//eventapp//invitation {conference.slug}//")
     calendar.add("version", "2.0")
     calendar.add("method", "PUBLISH")
+    # The TZID's definition (RFC 5545 requires it), only around the session.
+    day = session.starts_at.astimezone(conference.zone).date()
+    calendar.add_component(Timezone.from_tzinfo(conference.zone, tzid=conference.timezone,
+                                                first_date=day - timedelta(days=1),
+                                                last_date=day + timedelta(days=2)))
     event = Event()
     event.add("uid", f"{session.uid}@eventapp")
     event.add("dtstamp", utcnow())
     event.add("dtstart", session.starts_at.astimezone(conference.zone))
     event.add("dtend", session.ends_at.astimezone(conference.zone))
-    event.add("summary", session.local("title"))
+    event.add("summary", session.local("title", language))
     if session.room is not None:
         event.add("location", ", ".join(p for p in (session.room.name, session.room.venue.name) if p))
     calendar.add_component(event)
@@ -307,7 +312,7 @@ def session_ics(session: AgendaSession, conference: Conference) -> Attachment | 
 def _speaker_attachments(invitation: Invitation) -> list[Attachment]:
     if invitation.session is None:
         return []
-    ics = session_ics(invitation.session, invitation.conference)
+    ics = session_ics(invitation.session, invitation.conference, invitation.language)
     return [ics] if ics else []
 
 
@@ -401,6 +406,10 @@ def respond(
         invitation.response_note = note or invitation.response_note
         db.session.flush()
         return False
+    if not _claim_status(invitation, wanted):
+        # Answered at the same moment by another request (a double click, a second
+        # tab, an organiser): decide again on what it left, as if it came first.
+        return respond(invitation, accept, note=note, channel=channel, actor=actor, now=now)
     was_accepted = invitation.status is InvitationStatus.ACCEPTED
     if accept:
         _take_quota_place(invitation)
@@ -428,6 +437,22 @@ def respond(
     record(invitation.conference, actor, "invitation.accept" if accept else "invitation.decline",
            f"{invitation.display_name} <{invitation.email}> {wanted.value} ({how})")
     return True
+
+
+def _claim_status(invitation: Invitation, wanted: InvitationStatus) -> bool:
+    """Move the status on only from the one this request read (a conditional
+    UPDATE, so on every database): of two requests changing an invitation at
+    once, the second finds it changed, gets it reloaded, and False. Callers roll
+    back on a DomainError, which also undoes this."""
+    claimed = db.session.execute(
+        update(Invitation)
+        .where(Invitation.id == invitation.id, Invitation.status == invitation.status)
+        .values(status=wanted),
+        execution_options={"synchronize_session": False},
+    ).rowcount
+    if not claimed:
+        db.session.refresh(invitation)
+    return bool(claimed)
 
 
 def _take_quota_place(invitation: Invitation) -> None:
@@ -544,6 +569,8 @@ def revoke(invitation: Invitation, *, actor=None) -> None:
     an invited speaker's role leaves the session."""
     if invitation.status is InvitationStatus.REVOKED:
         return
+    if not _claim_status(invitation, InvitationStatus.REVOKED):
+        return revoke(invitation, actor=actor)  # just answered: undo what that answer did
     if invitation.status is InvitationStatus.ACCEPTED:
         _undo_acceptance(invitation)
     if invitation.is_speaker:

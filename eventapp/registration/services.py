@@ -43,10 +43,7 @@ def register_invitee(invitation) -> Registration:
     Registration being closed or invitation-only does not stop an invitee."""
     conference = invitation.conference
     registration = find_registration(conference, invitation.email)
-    if registration is None:
-        registration = Registration(conference=conference, email=invitation.email)
-        db.session.add(registration)
-    elif registration.status is not RegistrationStatus.CANCELLED:
+    if registration is not None and registration.status is not RegistrationStatus.CANCELLED:
         # Already registered (e.g. publicly): attach the invitation and any reserved seat.
         registration.invitation = invitation
         if invitation.reserved_seat and not registration.reserved_seat:
@@ -54,17 +51,18 @@ def register_invitee(invitation) -> Registration:
             registration.status = RegistrationStatus.CONFIRMED
         db.session.flush()
         return registration
+    # Count the seats before adding the row: autoflush would count it as taken.
+    seat = invitation.reserved_seat or _has_public_seat(conference)
+    if registration is None:
+        registration = Registration(conference=conference, email=invitation.email)
+        db.session.add(registration)
     for field in ("full_name", "honorific", "position", "organisation", "sector", "gender", "language"):
         setattr(registration, field, getattr(invitation, field))
     registration.invitation = invitation
     registration.source = RegistrationSource.INVITATION
     registration.reserved_seat = invitation.reserved_seat
     registration.cancelled_at = None
-    registration.status = (
-        RegistrationStatus.CONFIRMED
-        if invitation.reserved_seat or _has_public_seat(conference)
-        else RegistrationStatus.WAITING
-    )
+    registration.status = RegistrationStatus.CONFIRMED if seat else RegistrationStatus.WAITING
     db.session.flush()
     return registration
 
