@@ -4,3 +4,4 @@ from flask import Blueprint
 bp = Blueprint("invitations", __name__)
 
 from . import manage, public  # noqa: E402,F401
+from . import bulk_views  # noqa: E402,F401
