@@ -42,6 +42,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     overrides.pop("SQLALCHEMY_DATABASE_URI", None)  # load_config normalised it
     app.config.update(overrides)
 
+    if app.config["TRUSTED_PROXIES"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
+
     register_extensions(app)
     register_blueprints(app)
     register_template_helpers(app)

@@ -123,5 +123,8 @@ def load_config(instance_path: Path, overrides: dict[str, object] | None = None)
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
         "TOKEN_RATE_LIMIT": os.environ.get("TOKEN_RATE_LIMIT", "30 per minute"),
+        # Behind a reverse proxy: how many proxies set X-Forwarded-For/-Proto, so
+        # rate limits count the visitor's address and not the proxy's.
+        "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
         "CHECK_DATABASE_ON_START": True,
     }

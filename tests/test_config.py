@@ -89,3 +89,22 @@ def test_sqlite_runs_with_foreign_keys_and_wal(clean_env, tmp_path):
     raw = sqlite3.connect(tmp_path / "p.db")  # WAL is a property of the file itself
     assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     raw.close()
+
+
+def test_behind_a_proxy_rate_limits_count_the_visitors_address(tmp_path, database_url):
+    from flask import request
+
+    from .conftest import app_config
+
+    app = create_app(app_config(database_url, TRUSTED_PROXIES=1, INSTANCE_PATH=str(tmp_path)))
+
+    @app.get("/_remote")
+    def remote():
+        return request.remote_addr or ""
+
+    client = app.test_client()
+    answer = client.get("/_remote", headers={"X-Forwarded-For": "203.0.113.7"})
+    assert answer.get_data(as_text=True) == "203.0.113.7"
+    direct = create_app(app_config(database_url, INSTANCE_PATH=str(tmp_path)))
+    direct.add_url_rule("/_remote", view_func=remote)
+    assert direct.test_client().get("/_remote", headers={"X-Forwarded-For": "203.0.113.7"}).get_data(as_text=True) != "203.0.113.7"
