@@ -53,3 +53,10 @@ def test_upgrade_keeps_existing_sessions_and_gives_them_an_identity(tmp_path):
     with engine.connect() as connection:
         assert connection.execute(text("SELECT count(*) FROM agenda_session")).scalar() == 2
     engine.dispose()
+
+
+def test_foreign_keys_are_enforced_after_migrating(app):
+    """env.py switches them off on SQLite while migrating; the pooled connection must get them back."""
+    with db.engine.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1

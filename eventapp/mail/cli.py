@@ -29,7 +29,7 @@ def send_command(loop: bool, interval: float, batch: int) -> None:
             select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status == MessageStatus.PENDING)
         )
         click.echo(f"Mail delivery is off (MAIL_DELIVERY={current_app.config['MAIL_DELIVERY']}): "
-                   f"{waiting} message(s) kept in the Outbox. Set MAIL_SERVER to send.")
+                   f"{waiting} message(s) kept in the Outbox. Set MAIL_DELIVERY=smtp and MAIL_SERVER to send.")
         return
     stopping = False
 
@@ -41,7 +41,7 @@ def send_command(loop: bool, interval: float, batch: int) -> None:
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
     while True:
-        report = deliver_due(batch)
+        report = deliver_due(batch, should_stop=lambda: stopping)
         if report.claimed or not loop:
             line = f"sent {report.sent}, retrying {report.retrying}, failed {report.failed}"
             if report.stopped_early:

@@ -5,10 +5,17 @@ adds an OutboxMessage; it never sends, so a rolled-back change sends nothing.
 
 Deliver: `deliver_due()` claims due messages with a conditional UPDATE (so two
 workers never take the same message), sends each over one SMTP connection and
-marks it sent in its own commit straight after the server accepted it. A worker
+marks it sent in its own commit straight after the server accepted it. The
+claim is a lease of MAIL_CLAIM_SECONDS, renewed while a batch runs; a worker
 killed at any moment leaves its claimed messages to be taken again when the
-claim runs out; only a message the server had accepted in the instant before
+lease runs out. Only a message the server had accepted in the instant before
 the kill can go out twice, and it carries the same Message-ID both times.
+
+Failures: a server that cannot be reached costs no attempt (the batch is handed
+back); a 5xx refusal fails the message; a 4xx one retries it with exponential
+back-off (MAIL_RETRY_BASE_SECONDS, doubling) until MAIL_MAX_ATTEMPTS; three 4xx
+in a row, or a 421, end the batch. An organiser can retry a failed message
+from the Outbox (`retry_now`).
 """
 from __future__ import annotations
 
@@ -21,18 +28,23 @@ import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from email.errors import MessageError
 from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
+from email.utils import format_datetime
 from typing import Any
 from urllib.parse import urlsplit
 
 from cryptography.fernet import Fernet, InvalidToken
 from flask import current_app, render_template
 from flask_babel import force_locale
+from flask_babel import gettext as _
 from sqlalchemy import and_, or_, select, update
 
+from ..audit.services import record
+from ..conferences.models import Conference
 from ..db_types import utcnow
+from ..errors import DomainError
 from ..extensions import db
 from .models import MessageStatus, OutboxMessage
 
@@ -114,7 +126,8 @@ def queue_mail(
     message = OutboxMessage(
         conference_id=getattr(conference, "id", None),
         kind=kind,
-        message_id=make_msgid(idstring=uuid.uuid4().hex[:12], domain=domain),
+        # 122 random bits; short enough that the header is never folded.
+        message_id=f"<{uuid.uuid4().hex}@{domain}>",
         to_address=to,
         to_name=name,
         language=language,
@@ -139,7 +152,6 @@ def build_email(message: OutboxMessage) -> EmailMessage:
     email["To"] = Address(display_name=message.to_name, addr_spec=message.to_address) if message.to_name else message.to_address
     email["Message-ID"] = message.message_id
     email["Date"] = format_datetime(message.created_at)
-    email["Content-Language"] = message.language
     email["Auto-Submitted"] = "auto-generated"
     email.set_content(reveal(message, message.body_text))
     email.add_alternative(reveal(message, message.body_html), subtype="html")
@@ -148,6 +160,8 @@ def build_email(message: OutboxMessage) -> EmailMessage:
         params = {"method": "PUBLISH"} if item["content_type"] == "text/calendar" else {}
         email.add_attachment(item["text"].encode(), maintype=maintype, subtype=subtype,
                              filename=item["filename"], params=params)
+    # After the content: set_content() and add_alternative() drop Content-* headers.
+    email["Content-Language"] = message.language
     return email
 
 
@@ -179,10 +193,20 @@ def retry_delay(attempts: int) -> timedelta:
     return timedelta(seconds=min(base * (2 ** max(attempts - 1, 0)), 3600.0))
 
 
+def _lease() -> timedelta:
+    return timedelta(seconds=float(current_app.config["MAIL_CLAIM_SECONDS"]))
+
+
+def new_worker_id() -> str:
+    return f"{socket.gethostname()}:{uuid.uuid4().hex[:8]}"
+
+
 def claim(limit: int, worker: str, now: datetime | None = None) -> list[OutboxMessage]:
-    """Take up to `limit` due messages for `worker`, committed before any is sent."""
+    """Take up to `limit` due messages for `worker`, committed before any is sent.
+
+    Returns them detached from the session (snapshots as claimed), so the
+    commit after each message does not reload the rest of the batch."""
     now = now or utcnow()
-    lease = timedelta(seconds=float(current_app.config["MAIL_CLAIM_SECONDS"]))
     due = and_(
         OutboxMessage.next_attempt_at <= now,
         or_(
@@ -202,15 +226,37 @@ def claim(limit: int, worker: str, now: datetime | None = None) -> list[OutboxMe
     db.session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id.in_(candidates), due)
-        .values(status=MessageStatus.SENDING, claimed_by=worker, claimed_until=now + lease),
+        .values(status=MessageStatus.SENDING, claimed_by=worker, claimed_until=now + _lease()),
         execution_options={"synchronize_session": False},
     )
     db.session.commit()
-    return list(db.session.scalars(
+    messages = list(db.session.scalars(
         select(OutboxMessage)
         .where(OutboxMessage.claimed_by == worker, OutboxMessage.status == MessageStatus.SENDING)
         .order_by(OutboxMessage.id)
     ))
+    for message in messages:
+        db.session.expunge(message)
+    db.session.rollback()
+    return messages
+
+
+def _renew(messages: list[OutboxMessage], worker: str) -> set[int]:
+    """Extend our claim on the messages not yet sent; returns the ids still ours.
+
+    A claim that ran out may have been taken by another worker (which then
+    sends the message): those must not be sent by us as well."""
+    ids = [message.id for message in messages]
+    mine = and_(OutboxMessage.id.in_(ids), OutboxMessage.claimed_by == worker,
+                OutboxMessage.status == MessageStatus.SENDING)
+    db.session.execute(
+        update(OutboxMessage).where(mine).values(claimed_until=utcnow() + _lease()),
+        execution_options={"synchronize_session": False},
+    )
+    db.session.commit()
+    still_mine = set(db.session.scalars(select(OutboxMessage.id).where(mine)))
+    db.session.rollback()
+    return still_mine
 
 
 def _finish(message: OutboxMessage, worker: str, **values: Any) -> None:
@@ -233,70 +279,114 @@ def _connect() -> smtplib.SMTP:
                                               context=ssl.create_default_context())
     else:
         smtp = smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=timeout)
-        if config["MAIL_USE_TLS"]:
+    try:
+        if not config["MAIL_USE_SSL"] and config["MAIL_USE_TLS"]:
             smtp.starttls(context=ssl.create_default_context())
-    if config["MAIL_USERNAME"]:
-        smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+        if config["MAIL_USERNAME"]:
+            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+    except BaseException:
+        smtp.close()
+        raise
     return smtp
 
 
+# Temporary refusals (4xx) in a row after which the batch stops: the server is
+# in trouble, and trying every other message now would only use up their attempts.
+TEMPORARY_REFUSALS_BEFORE_PAUSE = 3
+
+
 def deliver_batch(limit: int = 50, worker: str | None = None) -> DeliveryReport:
-    """Claim and send one batch over one SMTP connection."""
-    worker = worker or f"{socket.gethostname()}:{uuid.uuid4().hex[:8]}"
+    """Claim and send one batch over one SMTP connection.
+
+    A server that cannot be reached costs the messages no attempt; a refusal
+    does: 5xx fails the message at once, 4xx retries it with back-off until
+    MAIL_MAX_ATTEMPTS. The claim is renewed while the batch runs, so a slow
+    batch is never taken over by another worker."""
+    worker = worker or new_worker_id()
     report = DeliveryReport()
-    messages = claim(limit, worker)
+    claimed_at = utcnow()
+    messages = claim(limit, worker, claimed_at)
     report.claimed = len(messages)
     if not messages:
         return report
+    lease = _lease()
+    renew_at = claimed_at + lease / 2
+    lost: set[int] = set()
+    try:
+        smtp = _connect()
+    except (OSError, smtplib.SMTPException) as error:
+        reason = _describe(error)
+        report.released += _release(messages, worker, last_error=reason)
+        report.stopped_early = reason
+        return report
     max_attempts = int(current_app.config["MAIL_MAX_ATTEMPTS"])
-    smtp: smtplib.SMTP | None = None
+    sender = current_app.config["MAIL_DEFAULT_SENDER"]
+    temporary_in_a_row = 0
     try:
         for index, message in enumerate(messages):
+            if utcnow() >= renew_at:
+                rest = messages[index:]
+                lost |= {m.id for m in rest} - _renew(rest, worker)
+                renew_at = utcnow() + lease / 2
+            if message.id in lost:
+                continue
+            attempts = message.attempts + 1
             try:
-                if smtp is None:
-                    smtp = _connect()
                 email = build_email(message)
-                smtp.send_message(email, from_addr=current_app.config["MAIL_DEFAULT_SENDER"],
-                                  to_addrs=[message.to_address])
-            except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError,
-                    smtplib.SMTPResponseException) as error:
+            except (ValueError, TypeError, KeyError, MessageError) as error:  # cannot be built, ever
+                _finish(message, worker, status=MessageStatus.FAILED, attempts=attempts,
+                        last_error=f"cannot build the message: {_describe(error)}"[:1000])
+                report.failed += 1
+                continue
+            try:
+                smtp.send_message(email, from_addr=sender, to_addrs=[message.to_address])
+            except (smtplib.SMTPRecipientsRefused, smtplib.SMTPResponseException) as error:
                 code, text = _smtp_error(error)
-                attempts = message.attempts + 1
+                reply = f"{code} {text}"[:1000]
                 if 500 <= code < 600 or attempts >= max_attempts:  # refused for good
-                    _finish(message, worker, status=MessageStatus.FAILED, attempts=attempts,
-                            last_error=f"{code} {text}"[:1000])
+                    _finish(message, worker, status=MessageStatus.FAILED, attempts=attempts, last_error=reply)
                     report.failed += 1
                 else:
                     _finish(message, worker, status=MessageStatus.PENDING, attempts=attempts,
-                            next_attempt_at=utcnow() + retry_delay(attempts),
-                            last_error=f"{code} {text}"[:1000])
+                            next_attempt_at=utcnow() + retry_delay(attempts), last_error=reply)
                     report.retrying += 1
-                if isinstance(error, smtplib.SMTPServerDisconnected) or code in (421,):
-                    smtp = None
+                temporary_in_a_row = temporary_in_a_row + 1 if 400 <= code < 500 else 0
+                # 421: the server is closing the connection.
+                if code == 421 or temporary_in_a_row >= TEMPORARY_REFUSALS_BEFORE_PAUSE:
                     report.released += _release(messages[index + 1:], worker)
-                    report.stopped_early = f"{code} {text}"
+                    report.stopped_early = reply
                     break
+            except smtplib.SMTPNotSupportedError as error:  # e.g. an address that needs SMTPUTF8
+                _finish(message, worker, status=MessageStatus.FAILED, attempts=attempts,
+                        last_error=_describe(error)[:1000])
+                report.failed += 1
+                temporary_in_a_row = 0
             except (OSError, smtplib.SMTPException) as error:
-                # The server is unreachable or hung up: nothing more can go now.
-                attempts = message.attempts + 1
+                # The connection broke while this message was on its way: it
+                # counts as an attempt (the message may be the cause), the rest waits.
+                reason = _describe(error)
                 _finish(message, worker, status=MessageStatus.PENDING, attempts=attempts,
-                        next_attempt_at=utcnow() + retry_delay(attempts), last_error=str(error)[:1000] or type(error).__name__)
+                        next_attempt_at=utcnow() + retry_delay(attempts), last_error=reason[:1000])
                 report.retrying += 1
                 report.released += _release(messages[index + 1:], worker)
-                report.stopped_early = str(error) or type(error).__name__
-                smtp = None
+                report.stopped_early = reason
+                smtp.close()
                 break
             else:
                 _finish(message, worker, status=MessageStatus.SENT, sent_at=utcnow(),
-                        attempts=message.attempts + 1, secret=None, last_error="")
+                        attempts=attempts, secret=None, last_error="")
                 report.sent += 1
+                temporary_in_a_row = 0
     finally:
-        if smtp is not None:
-            try:
-                smtp.quit()
-            except (OSError, smtplib.SMTPException):
-                pass
+        try:
+            smtp.quit()
+        except (OSError, smtplib.SMTPException):
+            smtp.close()
     return report
+
+
+def _describe(error: BaseException) -> str:
+    return f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
 
 
 def _smtp_error(error: smtplib.SMTPException) -> tuple[int, str]:
@@ -308,41 +398,50 @@ def _smtp_error(error: smtplib.SMTPException) -> tuple[int, str]:
     return code, text.decode(errors="replace") if isinstance(text, bytes) else str(text)
 
 
-def _release(messages: list[OutboxMessage], worker: str) -> int:
+def _release(messages: list[OutboxMessage], worker: str, last_error: str | None = None) -> int:
     """Hand back claimed messages that were not tried (no attempt counted)."""
     if not messages:
         return 0
-    db.session.execute(
+    values: dict[str, Any] = {"status": MessageStatus.PENDING, "claimed_by": None, "claimed_until": None,
+                              "next_attempt_at": utcnow() + retry_delay(1)}
+    if last_error is not None:
+        values["last_error"] = last_error[:1000]
+    released = db.session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id.in_([m.id for m in messages]), OutboxMessage.claimed_by == worker,
                OutboxMessage.status == MessageStatus.SENDING)
-        .values(status=MessageStatus.PENDING, claimed_by=None, claimed_until=None,
-                next_attempt_at=utcnow() + retry_delay(1)),
+        .values(**values),
         execution_options={"synchronize_session": False},
-    )
+    ).rowcount
     db.session.commit()
-    return len(messages)
+    return released
 
 
-def deliver_due(batch_size: int = 50, worker: str | None = None) -> DeliveryReport:
-    """Send everything due now, batch after batch; stop when the server refuses."""
+def deliver_due(batch_size: int = 50, worker: str | None = None,
+                should_stop: Callable[[], bool] = lambda: False) -> DeliveryReport:
+    """Send everything due now, batch after batch; stop when the server refuses
+    or cannot be reached, or when `should_stop()` says so between batches."""
     total = DeliveryReport()
-    while True:
+    while not should_stop():
         report = deliver_batch(batch_size, worker)
         total.merge(report)
         if report.claimed == 0 or report.stopped_early:
-            return total
+            break
+    return total
 
 
-def retry_now(message: OutboxMessage) -> None:
-    """An organiser asks to try a failed message again."""
-    from ..errors import DomainError
-    from flask_babel import gettext as _
-
+def retry_now(message: OutboxMessage, *, actor=None) -> None:
+    """An organiser asks to try a failed message again: it is due at once,
+    with a fresh count of attempts."""
     if message.status is not MessageStatus.FAILED:
         raise DomainError(_("Only a failed message can be tried again."))
     message.status = MessageStatus.PENDING
     message.attempts = 0
     message.next_attempt_at = utcnow()
-    message.last_error = ""
+    message.claimed_by = None
+    message.claimed_until = None
     db.session.flush()
+    conference = db.session.get(Conference, message.conference_id) if message.conference_id else None
+    if conference is not None:
+        record(conference, actor, "mail.retry",
+               f"Queued “{message.subject}” to {message.to_address} again (last error: {message.last_error or '—'})")
