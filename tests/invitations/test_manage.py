@@ -392,6 +392,7 @@ def test_remind_everyone_who_has_not_answered(client, conference, organiser, sta
 
 
 def test_invite_a_delegate(client, conference, organiser):
+    english(client)  # flash messages are translated when the POST is made
     heads = create_category(conference, "Kepala daerah", 10)
     db.session.commit()
     form = client.get(URL + "/new?kind=delegate")
@@ -472,6 +473,7 @@ def test_speaker_form_without_sessions_says_so(client, conference, organiser):
 
 
 def test_inviting_the_same_email_again_creates_nothing(client, conference, organiser, panel):
+    english(client)  # flash messages are translated when the POST is made
     first = client.post(URL + "/new?kind=delegate", data=invite_form())
     invitation = db.session.scalar(select(Invitation))
     again = client.post(URL + "/new?kind=delegate",
@@ -488,6 +490,7 @@ def test_inviting_the_same_email_again_creates_nothing(client, conference, organ
 
 
 def test_inviting_a_withdrawn_invitee_again_renews_the_invitation(client, conference, organiser):
+    english(client)  # flash messages are translated when the POST is made
     invitation = delegate(conference, "siti@example.org", "Siti Aminah")
     revoke(invitation)
     db.session.commit()
@@ -553,6 +556,7 @@ def test_history_does_not_mix_up_similar_addresses(client, conference, organiser
 
 
 def test_resend_sends_a_new_link_and_keeps_the_old_one(client, conference, organiser):
+    english(client)  # flash messages are translated when the POST is made
     invitation = delegate(conference, "ani@example.org")
     response = client.post(f"{URL}/{invitation.id}/resend")
     assert response.status_code == 303 and response.headers["Location"].endswith(f"{URL}/{invitation.id}")
@@ -599,6 +603,7 @@ def test_revoking_an_accepted_delegate_cancels_the_registration(client, conferen
 
 
 def test_record_an_answer_given_by_phone(client, conference, organiser):
+    english(client)  # flash messages are translated when the POST is made
     invitation = delegate(conference, "ani@example.org", reserved_seat=True)
     response = client.post(f"{URL}/{invitation.id}/record",
                            data={"answer": "accept", "note": "Ditelepon hari Senin"})

@@ -566,7 +566,12 @@ def test_delegates_wait_when_public_registration_is_full_unless_a_seat_is_reserv
     assert reserved.registration.status is RegistrationStatus.CONFIRMED
     assert reserved.registration.reserved_seat is True
     assert confirmed_public_seats(conference) == 1  # the reserved seat is outside the capacity
-    assert "waiting list" in messages("invitation_answer", to="kedua@example.org")[0].body_text
+    from flask_babel import force_locale, gettext
+
+    with force_locale("id"):  # the invitee's language
+        waiting_line = gettext("The conference is full at the moment: you are on the waiting list "
+                               "and we will write when a seat frees.")
+    assert waiting_line in messages("invitation_answer", to="kedua@example.org")[0].body_text
 
 
 @pytest.mark.parametrize("reserved_seat", [True, False])
