@@ -37,3 +37,18 @@ def check_database(app: Flask) -> None:
             ) from None
         finally:
             db.engine.dispose()  # no connection carried into forked workers
+
+
+def begin_write() -> None:
+    """Make the current transaction a writer from here on.
+
+    SQLite: BEGIN IMMEDIATE, so a read-then-write sequence (count the seats,
+    then take one) cannot interleave with another writer — SQLAlchemy silently
+    drops FOR UPDATE on SQLite. Other writers wait (busy_timeout). PostgreSQL:
+    nothing; row locks and conditional UPDATEs do it there."""
+    connection = db.session.connection()
+    if connection.dialect.name != "sqlite":
+        return
+    raw = connection.connection.driver_connection
+    if not raw.in_transaction:  # no write yet in this transaction
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

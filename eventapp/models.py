@@ -11,12 +11,12 @@ from .agenda.models import (
 from .audit.models import AuditEntry
 from .invitations.models import Invitation, InvitationCategory, InvitationToken
 from .mail.models import OutboxMessage
-from .registration.models import Registration
+from .registration.models import Registration, RegistrationQuestion, SessionChoice
 from .conferences.models import Conference, ConferenceStatus, Room, SubTheme, Venue
 from .people.models import Gender, Person, Sector
 
 __all__ = [
-    "AgendaRelease", "Invitation", "InvitationCategory", "InvitationToken", "OutboxMessage", "Registration", "AgendaSession", "AuditEntry", "ConflictAcknowledgement", "Conference", "ConferenceMembership", "ConferenceStatus", "Gender",
+    "AgendaRelease", "Invitation", "InvitationCategory", "InvitationToken", "OutboxMessage", "Registration", "RegistrationQuestion", "SessionChoice", "AgendaSession", "AuditEntry", "ConflictAcknowledgement", "Conference", "ConferenceMembership", "ConferenceStatus", "Gender",
     "MembershipRole", "Person", "Room", "RoleKind", "Sector", "SessionKind", "SessionRole",
     "SubTheme", "User", "Venue",
 ]

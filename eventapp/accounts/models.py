@@ -16,6 +16,7 @@ from ..extensions import db
 
 class MembershipRole(enum.StrEnum):
     ORGANISER = "organiser"
+    CHECKIN = "checkin"  # check-in staff: the desk only
 
 
 class User(UserMixin, db.Model):
@@ -46,6 +47,12 @@ class User(UserMixin, db.Model):
 
     def check_password(self, password: str) -> bool:
         return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+
+    def can_check_in_at(self, conference: Conference) -> bool:
+        return any(
+            m.conference_id == conference.id and m.role in (MembershipRole.ORGANISER, MembershipRole.CHECKIN)
+            for m in self.memberships
+        )
 
     def is_organiser_of(self, conference: Conference) -> bool:
         return any(

@@ -91,6 +91,8 @@ class AgendaSession(Bilingual, db.Model):
     )
     # Expected attendance / seats; the room's capacity applies when empty.
     capacity: Mapped[int | None]
+    # Confirmed attendees' choices of this session (see registration.services).
+    seats_taken: Mapped[int] = mapped_column(default=0, server_default="0")
     # Openings, plenaries and breaks may take every room at once.
     spans_all_rooms: Mapped[bool] = mapped_column(default=False)
     # Stable identity across releases and exports (schedule GUIDs, calendar UIDs).

@@ -6,7 +6,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, available_timezones
 
-from sqlalchemy import CheckConstraint, Date, Enum, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Date, Enum, ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from ..db_types import UTCDateTime, utcnow
@@ -67,6 +67,7 @@ class Conference(Bilingual, db.Model):
             "registration_capacity IS NULL OR registration_capacity > 0",
             name="registration_capacity_positive",
         ),
+        CheckConstraint("seats_taken >= 0", name="seats_taken_not_negative"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -93,6 +94,12 @@ class Conference(Bilingual, db.Model):
     )
     # Seats for attendees overall; NULL means no limit. Reserved seats come on top.
     registration_capacity: Mapped[int | None]
+    # Confirmed registrations on public seats: taken and given back only by
+    # conditional UPDATEs (registration.services), so it never passes the capacity.
+    seats_taken: Mapped[int] = mapped_column(default=0, server_default="0")
+    registration_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    registration_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    registration_requires_approval: Mapped[bool] = mapped_column(default=False, server_default=false())
     is_demo: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -135,6 +142,12 @@ class Conference(Bilingual, db.Model):
         if user is None or not getattr(user, "is_authenticated", False):
             return False
         return user.is_organiser_of(self)
+
+    def can_check_in(self, user: User | None) -> bool:
+        """Organisers and check-in staff of this conference."""
+        if user is None or not getattr(user, "is_authenticated", False):
+            return False
+        return user.can_check_in_at(self)
 
     def can_view(self, user: User | None) -> bool:
         """Published conferences are public; drafts only for their organisers."""

@@ -1,15 +1,54 @@
-"""Rules and writes for registrations (the part invitations need; the public
-form, session choices, tickets and check-in extend it)."""
+"""Rules and writes for registrations: seats, waiting lists, session choices,
+tickets, check-in, erasure.
+
+Seats are counters (`Conference.seats_taken`, `AgendaSession.seats_taken`)
+changed only by conditional UPDATEs — "take a seat if one is free" is one
+atomic statement on every database, so concurrent registrations can never
+overfill a conference or a session. On SQLite the registering transaction
+also starts with BEGIN IMMEDIATE (`database.begin_write`), so the checks that
+read before writing (is this e-mail registered? which choices are valid?)
+cannot interleave with another registration.
+
+When a seat frees (a cancellation, a changed choice, a larger capacity) the
+first person waiting is promoted at once and told by e-mail.
+"""
 from __future__ import annotations
 
-from flask_babel import gettext as _
-from sqlalchemy import func, select
+import enum
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
 
+from flask_babel import gettext as _
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm import selectinload
+
+from ..agenda.models import AgendaSession, SessionKind
+from ..audit.services import actor_id, record
 from ..conferences.models import Conference, RegistrationMode
+from ..database import begin_write
 from ..db_types import utcnow
 from ..errors import DomainError
 from ..extensions import db
-from .models import Registration, RegistrationSource, RegistrationStatus
+from ..mail.services import SECRET_PLACEHOLDER, external_url, queue_mail
+from ..people.models import Gender, Sector
+from .models import (
+    NEEDS,
+    ChoiceStatus,
+    Registration,
+    RegistrationSource,
+    RegistrationStatus,
+    SessionChoice,
+)
+
+TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{20,100}$")
+TICKET_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud at the desk
+
+
+# --- finding ------------------------------------------------------------------------
 
 
 def find_registration(conference: Conference, email: str) -> Registration | None:
@@ -19,60 +58,55 @@ def find_registration(conference: Conference, email: str) -> Registration | None
     )
 
 
-def confirmed_public_seats(conference: Conference) -> int:
-    """Confirmed registrations that count against the capacity (reserved seats do not)."""
-    return db.session.scalar(
-        select(func.count()).select_from(Registration).where(
-            Registration.conference_id == conference.id,
-            Registration.status == RegistrationStatus.CONFIRMED,
-            Registration.reserved_seat.is_(False),
-        )
-    ) or 0
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _has_public_seat(conference: Conference) -> bool:
-    capacity = conference.registration_capacity
-    return capacity is None or confirmed_public_seats(conference) < capacity
+def find_by_manage_token(token: str) -> Registration | None:
+    if not TOKEN_RE.match(token or ""):
+        return None
+    return db.session.scalar(select(Registration).where(Registration.manage_token_hash == hash_token(token)))
 
 
-def register_invitee(invitation) -> Registration:
-    """Register the person an accepted delegate invitation names.
-
-    A reserved seat is confirmed whatever the capacity or mode; otherwise the
-    invitee is confirmed while public seats remain and waits for one when full.
-    Registration being closed or invitation-only does not stop an invitee."""
-    conference = invitation.conference
-    registration = find_registration(conference, invitation.email)
-    if registration is not None and registration.status is not RegistrationStatus.CANCELLED:
-        # Already registered (e.g. publicly): attach the invitation and any reserved seat.
-        registration.invitation = invitation
-        if invitation.reserved_seat and not registration.reserved_seat:
-            registration.reserved_seat = True
-            registration.status = RegistrationStatus.CONFIRMED
-        db.session.flush()
-        return registration
-    # Count the seats before adding the row: autoflush would count it as taken.
-    seat = invitation.reserved_seat or _has_public_seat(conference)
-    if registration is None:
-        registration = Registration(conference=conference, email=invitation.email)
-        db.session.add(registration)
-    for field in ("full_name", "honorific", "position", "organisation", "sector", "gender", "language"):
-        setattr(registration, field, getattr(invitation, field))
-    registration.invitation = invitation
-    registration.source = RegistrationSource.INVITATION
-    registration.reserved_seat = invitation.reserved_seat
-    registration.cancelled_at = None
-    registration.status = RegistrationStatus.CONFIRMED if seat else RegistrationStatus.WAITING
-    db.session.flush()
-    return registration
+def new_ticket_code() -> str:
+    """16 characters from a 32-letter alphabet: 80 bits, easy to type at the desk."""
+    return "".join(secrets.choice(TICKET_ALPHABET) for _ in range(16))
 
 
-def cancel_registration(registration: Registration) -> None:
-    if registration.status is RegistrationStatus.CANCELLED:
-        return
-    registration.status = RegistrationStatus.CANCELLED
-    registration.cancelled_at = utcnow()
-    db.session.flush()
+def normalise_ticket_code(text: str) -> str:
+    return re.sub(r"[^A-Z0-9]", "", (text or "").upper())
+
+
+def issue_manage_token(registration: Registration) -> str:
+    """A new private manage link (the previous one stops working)."""
+    token = secrets.token_urlsafe(32)
+    registration.manage_token_hash = hash_token(token)
+    return token
+
+
+# --- windows and modes ------------------------------------------------------------------
+
+
+class Availability(enum.StrEnum):
+    OPEN = "open"
+    NOT_YET = "not_yet"
+    ENDED = "ended"
+    CLOSED = "closed"
+    INVITATION_ONLY = "invitation_only"
+
+
+def availability(conference: Conference, now: datetime | None = None) -> Availability:
+    """Whether the public form takes registrations now (before looking at seats)."""
+    now = now or utcnow()
+    if conference.registration_mode is RegistrationMode.CLOSED:
+        return Availability.CLOSED
+    if conference.registration_opens_at and now < conference.registration_opens_at:
+        return Availability.NOT_YET
+    if conference.registration_closes_at and now >= conference.registration_closes_at:
+        return Availability.ENDED
+    if conference.registration_mode is RegistrationMode.INVITATION_ONLY:
+        return Availability.INVITATION_ONLY
+    return Availability.OPEN
 
 
 def valid_invitation_for(conference: Conference, email: str):
@@ -93,15 +127,589 @@ def valid_invitation_for(conference: Conference, email: str):
     return invitation if link_state(invitation) is LinkState.OPEN else None
 
 
-def check_registration_allowed(conference: Conference, email: str):
-    """Open: anyone. Invitation only: a valid delegate invitation for this
-    e-mail is required (and returned). Closed: nobody registers publicly."""
-    if conference.registration_mode is RegistrationMode.CLOSED:
+def check_registration_allowed(conference: Conference, email: str, now: datetime | None = None):
+    """Open: anyone, within the dates. Invitation only: a valid delegate
+    invitation for this e-mail is required (and returned). Closed, not yet
+    open or ended: nobody registers through the public form."""
+    state = availability(conference, now)
+    if state is Availability.CLOSED:
         raise DomainError(_("Registration for this conference is closed."))
+    if state is Availability.NOT_YET:
+        raise DomainError(_("Registration has not opened yet."))
+    if state is Availability.ENDED:
+        raise DomainError(_("Registration has ended."))
     invitation = valid_invitation_for(conference, email)
-    if conference.registration_mode is RegistrationMode.INVITATION_ONLY and invitation is None:
+    if state is Availability.INVITATION_ONLY and invitation is None:
         raise DomainError(
             _("This conference is by invitation only, and there is no valid invitation for this e-mail address."),
             "email",
         )
     return invitation
+
+
+# --- seats ----------------------------------------------------------------------------------
+
+
+def _take_conference_seat(conference: Conference) -> bool:
+    taken = db.session.execute(
+        update(Conference)
+        .where(Conference.id == conference.id,
+               or_(Conference.registration_capacity.is_(None),
+                   Conference.seats_taken < Conference.registration_capacity))
+        .values(seats_taken=Conference.seats_taken + 1),
+        execution_options={"synchronize_session": False},
+    ).rowcount
+    return bool(taken)
+
+
+def _give_back_conference_seat(conference: Conference) -> None:
+    db.session.execute(
+        update(Conference).where(Conference.id == conference.id, Conference.seats_taken > 0)
+        .values(seats_taken=Conference.seats_taken - 1),
+        execution_options={"synchronize_session": False},
+    )
+
+
+def session_capacity(session: AgendaSession) -> int | None:
+    """The session's own capacity, else its room's; None means no limit."""
+    return session.effective_capacity
+
+
+def _take_session_seat(session: AgendaSession) -> bool:
+    capacity = session_capacity(session)
+    condition = [AgendaSession.id == session.id]
+    if capacity is not None:
+        condition.append(AgendaSession.seats_taken < capacity)
+    taken = db.session.execute(
+        update(AgendaSession).where(*condition).values(seats_taken=AgendaSession.seats_taken + 1),
+        # The version counter is for editors' saves; seats must not make their save stale.
+        execution_options={"synchronize_session": False},
+    ).rowcount
+    return bool(taken)
+
+
+def _give_back_session_seat(session_id: int) -> None:
+    db.session.execute(
+        update(AgendaSession).where(AgendaSession.id == session_id, AgendaSession.seats_taken > 0)
+        .values(seats_taken=AgendaSession.seats_taken - 1),
+        execution_options={"synchronize_session": False},
+    )
+
+
+def seats_left(conference: Conference) -> int | None:
+    if conference.registration_capacity is None:
+        return None
+    return max(conference.registration_capacity - conference.seats_taken, 0)
+
+
+# --- parallel-session slots ----------------------------------------------------------------------
+
+
+@dataclass
+class Slot:
+    """Parallel sessions that start together: the attendee picks one."""
+
+    starts_at: datetime
+    ends_at: datetime
+    sessions: list[AgendaSession] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        return self.starts_at.strftime("%Y%m%dT%H%M")
+
+
+def choice_slots(conference: Conference) -> list[Slot]:
+    """Every time slot with parallel sessions, in time order. The sessions are
+    the scheduled parallel sessions of the draft that are also in the latest
+    published release (attendees choose from what is public)."""
+    from ..agenda.releases import latest_release
+
+    release = latest_release(conference)
+    if release is None:
+        return []
+    public_ids = {item["id"] for item in release.snapshot.get("sessions", [])}
+    sessions = db.session.scalars(
+        select(AgendaSession)
+        .where(AgendaSession.conference_id == conference.id, AgendaSession.kind == SessionKind.PARALLEL,
+               AgendaSession.starts_at.is_not(None))
+        .options(selectinload(AgendaSession.room))
+        .order_by(AgendaSession.starts_at, AgendaSession.id)
+    ).all()
+    slots: dict[datetime, Slot] = {}
+    for session in sessions:
+        if session.id not in public_ids:
+            continue
+        slot = slots.setdefault(session.starts_at, Slot(session.starts_at, session.ends_at))
+        slot.ends_at = max(slot.ends_at, session.ends_at)
+        slot.sessions.append(session)
+    return list(slots.values())
+
+
+def _check_choices(conference: Conference, chosen: dict[str, int | None]) -> dict[str, AgendaSession]:
+    """{slot key: session id} → {slot key: session}; each a parallel session of that slot."""
+    slots = {slot.key: slot for slot in choice_slots(conference)}
+    picked: dict[str, AgendaSession] = {}
+    for key, session_id in chosen.items():
+        if session_id in (None, ""):
+            continue
+        slot = slots.get(key)
+        session = next((s for s in slot.sessions if s.id == int(session_id)), None) if slot else None
+        if session is None:
+            raise DomainError(_("Choose one of the sessions offered for this time slot."), f"slot-{key}")
+        picked[key] = session
+    return picked
+
+
+# --- registering ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Registrant:
+    """What the form asks."""
+
+    email: str
+    full_name: str
+    phone: str = ""
+    organisation: str = ""
+    position: str = ""
+    honorific: str = ""
+    sector: Sector = Sector.OTHER
+    gender: Gender = Gender.NOT_STATED
+    province: str = ""
+    regency: str = ""
+    needs: set[str] = field(default_factory=set)  # NEEDS columns
+    needs_other: str = ""
+    dietary: str = ""
+    public_listing: bool = False
+    language: str = "id"
+    answers: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.email = self.email.strip().lower()
+        self.full_name = self.full_name.strip()
+
+
+def _fill(registration: Registration, person: Registrant) -> None:
+    for name in ("email", "full_name", "phone", "organisation", "position", "honorific", "sector", "gender",
+                 "province", "regency", "needs_other", "dietary", "public_listing", "language", "answers"):
+        setattr(registration, name, getattr(person, name))
+    for column, _label in NEEDS:
+        setattr(registration, column, column in person.needs)
+
+
+@dataclass
+class Outcome:
+    registration: Registration
+    created: bool
+    manage_token: str | None = None  # only when a new link was made (for the confirmation page)
+
+
+def register(
+    conference: Conference,
+    person: Registrant,
+    choices: dict[str, int | None] | None = None,
+    *,
+    client_token: str | None = None,
+    consent: bool,
+    now: datetime | None = None,
+) -> Outcome:
+    """Register through the public form.
+
+    One registration per e-mail (a second is refused, pointing to the manage
+    link); a repeated form token returns the first (double submit). The seat:
+    confirmed while the capacity allows, else on the waiting list; with
+    organiser approval, pending until approved. A valid delegate invitation for
+    the e-mail counts as accepting it (its reserved seat included)."""
+    begin_write()
+    if client_token:
+        earlier = db.session.scalar(select(Registration).where(Registration.client_token == client_token))
+        if earlier is not None:
+            return Outcome(earlier, created=False)
+    if not consent:
+        raise DomainError(_("Registration needs your consent to the processing of your data."), "consent")
+    invitation = check_registration_allowed(conference, person.email, now)
+    existing = find_registration(conference, person.email)
+    if existing is not None and existing.status is not RegistrationStatus.CANCELLED:
+        raise DomainError(
+            _("This e-mail address is already registered. Use the link in your confirmation e-mail to "
+              "see or change your registration, or ask for the link again below."),
+            "email",
+        )
+    picked = _check_choices(conference, choices or {})
+    registration = existing or Registration(conference=conference, email=person.email)
+    _fill(registration, person)
+    registration.client_token = client_token
+    registration.consented_at = now or utcnow()
+    registration.source = RegistrationSource.PUBLIC
+    registration.cancelled_at = None
+    registration.checked_in_at = None
+    registration.ticket_code = registration.ticket_code or new_ticket_code()
+    registration.choices = []
+    db.session.add(registration)
+    if invitation is not None:
+        registration.invitation = invitation
+        registration.source = RegistrationSource.INVITATION
+        registration.reserved_seat = invitation.reserved_seat
+    if invitation is not None and invitation.reserved_seat:
+        registration.status = RegistrationStatus.CONFIRMED
+    elif conference.registration_requires_approval and invitation is None:
+        registration.status = RegistrationStatus.PENDING
+    else:
+        _seat(registration, now)
+    db.session.flush()
+    for key, session in picked.items():
+        registration.choices.append(SessionChoice(session=session, slot_starts_at=session.starts_at,
+                                                  status=ChoiceStatus.WAITING, created_at=now or utcnow()))
+    db.session.flush()
+    if registration.status is RegistrationStatus.CONFIRMED:
+        _seat_choices(registration)
+    if invitation is not None and invitation.status.value == "pending":
+        from ..invitations.models import InvitationStatus, ResponseChannel
+
+        invitation.status = InvitationStatus.ACCEPTED
+        invitation.responded_at = now or utcnow()
+        invitation.response_channel = ResponseChannel.LINK
+    token = issue_manage_token(registration)
+    db.session.flush()
+    queue_registration_mail(registration, "registration_confirmation", token)
+    return Outcome(registration, created=True, manage_token=token)
+
+
+def _seat(registration: Registration, now: datetime | None = None) -> None:
+    """Confirmed on a free public seat, or on the waiting list."""
+    if registration.reserved_seat or _take_conference_seat(registration.conference):
+        registration.status = RegistrationStatus.CONFIRMED
+        registration.waitlisted_at = None
+    else:
+        registration.status = RegistrationStatus.WAITING
+        registration.waitlisted_at = now or utcnow()
+
+
+def _seat_choices(registration: Registration) -> None:
+    """Try to confirm the waiting choices of a confirmed registration (in slot order).
+    Someone already queueing for a session keeps their place ahead."""
+    for choice in registration.choices:
+        if choice.status is not ChoiceStatus.WAITING:
+            continue
+        ahead = db.session.scalar(
+            select(func.count()).select_from(SessionChoice).join(Registration).where(
+                SessionChoice.session_id == choice.session_id,
+                SessionChoice.status == ChoiceStatus.WAITING,
+                Registration.status == RegistrationStatus.CONFIRMED,
+                SessionChoice.created_at < choice.created_at,
+            )
+        )
+        if not ahead and _take_session_seat(choice.session):
+            choice.status = ChoiceStatus.CONFIRMED
+    db.session.flush()
+
+
+def register_invitee(invitation) -> Registration:
+    """Register the person an accepted delegate invitation names.
+
+    A reserved seat is confirmed whatever the capacity or mode; otherwise the
+    invitee is confirmed while public seats remain and waits for one when full.
+    Registration being closed or invitation-only does not stop an invitee."""
+    conference = invitation.conference
+    begin_write()
+    registration = find_registration(conference, invitation.email)
+    if registration is not None and registration.status is not RegistrationStatus.CANCELLED:
+        # Already registered (e.g. publicly): attach the invitation and any reserved seat.
+        registration.invitation = invitation
+        if invitation.reserved_seat and not registration.reserved_seat:
+            if registration.status is RegistrationStatus.CONFIRMED:
+                _give_back_conference_seat(conference)
+            registration.reserved_seat = True
+            registration.status = RegistrationStatus.CONFIRMED
+            _seat_choices(registration)
+        db.session.flush()
+        return registration
+    if registration is None:
+        registration = Registration(conference=conference, email=invitation.email)
+        db.session.add(registration)
+    for name in ("full_name", "honorific", "position", "organisation", "sector", "gender", "language"):
+        setattr(registration, name, getattr(invitation, name))
+    registration.invitation = invitation
+    registration.source = RegistrationSource.INVITATION
+    registration.reserved_seat = invitation.reserved_seat
+    registration.cancelled_at = None
+    registration.ticket_code = registration.ticket_code or new_ticket_code()
+    _seat(registration)
+    db.session.flush()
+    return registration
+
+
+# --- changing ------------------------------------------------------------------------------------
+
+
+def change_choice(registration: Registration, slot_key: str, session_id: int | None, *, actor=None) -> None:
+    """Pick another session for a slot (or none). The old seat is given back
+    (and offered to the first waiting); the new one is taken or queued."""
+    if registration.status is RegistrationStatus.CANCELLED:
+        raise DomainError(_("This registration is cancelled."))
+    begin_write()
+    conference = registration.conference
+    picked = _check_choices(conference, {slot_key: session_id})
+    old = next((c for c in registration.choices if c.slot_starts_at.strftime("%Y%m%dT%H%M") == slot_key), None)
+    new_session = picked.get(slot_key)
+    if old is not None and new_session is not None and old.session_id == new_session.id:
+        return
+    freed: list[int] = []
+    if old is not None:
+        if old.status is ChoiceStatus.CONFIRMED:
+            _give_back_session_seat(old.session_id)
+            freed.append(old.session_id)
+        registration.choices.remove(old)
+        db.session.delete(old)
+        db.session.flush()
+    if new_session is not None:
+        registration.choices.append(SessionChoice(session=new_session, slot_starts_at=new_session.starts_at,
+                                                  status=ChoiceStatus.WAITING, created_at=utcnow()))
+        db.session.flush()
+        if registration.status is RegistrationStatus.CONFIRMED:
+            _seat_choices(registration)
+    for session_id_freed in freed:
+        promote_session(db.session.get(AgendaSession, session_id_freed))
+    if actor is not None:
+        record(conference, actor, "registration.move", f"Changed a session choice of {registration.email}")
+
+
+def cancel(registration: Registration, *, actor=None) -> None:
+    """Cancel: the conference seat and the session seats are given back and
+    offered to the first people waiting."""
+    if registration.status is RegistrationStatus.CANCELLED:
+        return
+    begin_write()
+    conference = registration.conference
+    held_public_seat = registration.status is RegistrationStatus.CONFIRMED and not registration.reserved_seat
+    freed = [c.session_id for c in registration.choices if c.status is ChoiceStatus.CONFIRMED]
+    for session_id in freed:
+        _give_back_session_seat(session_id)
+    registration.choices = []
+    registration.status = RegistrationStatus.CANCELLED
+    registration.cancelled_at = utcnow()
+    registration.waitlisted_at = None
+    if held_public_seat:
+        _give_back_conference_seat(conference)
+    db.session.flush()
+    if held_public_seat:
+        promote_conference(conference)
+    for session_id in freed:
+        promote_session(db.session.get(AgendaSession, session_id))
+    if actor is not None:
+        record(conference, actor, "registration.cancel", f"Cancelled the registration of {registration.email}")
+
+
+# Kept for invitations.services (declining after accepting).
+cancel_registration = cancel
+
+
+def approve(registration: Registration, *, actor=None) -> None:
+    """An organiser approves a pending registration: it gets a seat or waits for one."""
+    if registration.status is not RegistrationStatus.PENDING:
+        raise DomainError(_("Only a registration awaiting approval can be approved."))
+    begin_write()
+    _seat(registration)
+    db.session.flush()
+    if registration.status is RegistrationStatus.CONFIRMED:
+        _seat_choices(registration)
+    queue_registration_mail(registration, "registration_approved", issue_manage_token(registration))
+    record(registration.conference, actor, "registration.approve", f"Approved the registration of {registration.email}")
+
+
+# --- waiting lists -------------------------------------------------------------------------------
+
+
+def promote_conference(conference: Conference) -> list[Registration]:
+    """Give free public seats to the people waiting longest, and tell them."""
+    promoted = []
+    while True:
+        first = db.session.scalar(
+            select(Registration).where(Registration.conference_id == conference.id,
+                                       Registration.status == RegistrationStatus.WAITING)
+            .order_by(Registration.waitlisted_at, Registration.id).limit(1)
+        )
+        if first is None or not _take_conference_seat(conference):
+            break
+        first.status = RegistrationStatus.CONFIRMED
+        first.waitlisted_at = None
+        db.session.flush()
+        _seat_choices(first)
+        queue_registration_mail(first, "registration_promoted", issue_manage_token(first))
+        promoted.append(first)
+    db.session.expire(conference, ["seats_taken"])
+    return promoted
+
+
+def promote_session(session: AgendaSession | None) -> list[SessionChoice]:
+    """Give free seats in a session to the confirmed attendees waiting longest."""
+    if session is None:
+        return []
+    promoted = []
+    while True:
+        first = db.session.scalar(
+            select(SessionChoice).join(Registration).where(
+                SessionChoice.session_id == session.id, SessionChoice.status == ChoiceStatus.WAITING,
+                Registration.status == RegistrationStatus.CONFIRMED,
+            ).order_by(SessionChoice.created_at, SessionChoice.id).limit(1)
+        )
+        if first is None or not _take_session_seat(session):
+            break
+        first.status = ChoiceStatus.CONFIRMED
+        db.session.flush()
+        queue_registration_mail(first.registration, "registration_session_promoted",
+                                issue_manage_token(first.registration), session=session)
+        promoted.append(first)
+    db.session.expire(session, ["seats_taken"])
+    return promoted
+
+
+def waiting_position(registration: Registration) -> int | None:
+    """1 for the first in the conference's queue; None when not waiting."""
+    if registration.status is not RegistrationStatus.WAITING or registration.waitlisted_at is None:
+        return None
+    ahead = db.session.scalar(
+        select(func.count()).select_from(Registration).where(
+            Registration.conference_id == registration.conference_id,
+            Registration.status == RegistrationStatus.WAITING,
+            or_(Registration.waitlisted_at < registration.waitlisted_at,
+                (Registration.waitlisted_at == registration.waitlisted_at) & (Registration.id < registration.id)),
+        )
+    ) or 0
+    return ahead + 1
+
+
+def choice_position(choice: SessionChoice) -> int | None:
+    """1 for the first in the session's queue; None when the seat is confirmed."""
+    if choice.status is not ChoiceStatus.WAITING:
+        return None
+    ahead = db.session.scalar(
+        select(func.count()).select_from(SessionChoice).join(Registration).where(
+            SessionChoice.session_id == choice.session_id, SessionChoice.status == ChoiceStatus.WAITING,
+            Registration.status == RegistrationStatus.CONFIRMED,
+            or_(SessionChoice.created_at < choice.created_at,
+                (SessionChoice.created_at == choice.created_at) & (SessionChoice.id < choice.id)),
+        )
+    ) or 0
+    return ahead + 1
+
+
+def set_conference_capacity(conference: Conference, capacity: int | None, *, actor=None) -> None:
+    """A capacity may not drop below the seats already taken; raising it promotes people waiting."""
+    if capacity is not None and capacity < 1:
+        raise DomainError(_("The capacity must be at least 1, or empty for no limit."), "registration_capacity")
+    if capacity is not None and capacity < conference.seats_taken:
+        raise DomainError(_("%(count)d seats are already taken; the capacity cannot be lower.",
+                            count=conference.seats_taken), "registration_capacity")
+    begin_write()
+    conference.registration_capacity = capacity
+    db.session.flush()
+    promote_conference(conference)
+
+
+# --- check-in ------------------------------------------------------------------------------------
+
+
+class CheckInResult(enum.StrEnum):
+    CHECKED_IN = "checked_in"
+    ALREADY = "already"
+    NOT_CONFIRMED = "not_confirmed"
+
+
+def check_in(registration: Registration, *, actor=None, now: datetime | None = None) -> CheckInResult:
+    """Mark someone as arrived, once: a second scan is told when the first was."""
+    if registration.status is not RegistrationStatus.CONFIRMED:
+        return CheckInResult.NOT_CONFIRMED
+    done = db.session.execute(
+        update(Registration)
+        .where(Registration.id == registration.id, Registration.checked_in_at.is_(None))
+        .values(checked_in_at=now or utcnow(), checked_in_by_id=actor_id(actor)),
+        execution_options={"synchronize_session": False},
+    ).rowcount
+    db.session.refresh(registration, ["checked_in_at", "checked_in_by_id"])
+    return CheckInResult.CHECKED_IN if done else CheckInResult.ALREADY
+
+
+def undo_check_in(registration: Registration, *, actor=None) -> None:
+    registration.checked_in_at = None
+    registration.checked_in_by_id = None
+    db.session.flush()
+    record(registration.conference, actor, "registration.checkin_undo", f"Undid the check-in of {registration.email}")
+
+
+def find_ticket(conference: Conference, code: str) -> Registration | None:
+    code = normalise_ticket_code(code)
+    if not code:
+        return None
+    return db.session.scalar(select(Registration).where(Registration.conference_id == conference.id,
+                                                        Registration.ticket_code == code))
+
+
+# --- personal data ---------------------------------------------------------------------------------
+
+
+def erase(registration: Registration, *, actor=None) -> None:
+    """Remove the personal data on request. The row stays (anonymised) so the
+    counts by status, sector, gender, province and needs stay right; the seat
+    is given back if it was held."""
+    if registration.erased_at is not None:
+        return
+    cancel(registration, actor=None)
+    email = registration.email
+    registration.full_name = _("(erased)")
+    registration.email = f"erased-{registration.id}@erased.invalid"
+    for name in ("phone", "organisation", "position", "honorific", "regency", "needs_other", "dietary"):
+        setattr(registration, name, "")
+    registration.answers = {}
+    registration.public_listing = False
+    registration.manage_token_hash = None
+    registration.client_token = None
+    registration.ticket_code = None
+    registration.erased_at = utcnow()
+    invitation = registration.invitation
+    if invitation is not None:
+        invitation.full_name = registration.full_name
+        invitation.email = registration.email
+        invitation.position = invitation.organisation = invitation.honorific = ""
+        invitation.response_note = ""
+    db.session.flush()
+    record(registration.conference, actor, "registration.erase",
+           f"Erased the personal data of registration #{registration.id} (on request of {email[:1]}…)")
+
+
+# --- mail -----------------------------------------------------------------------------------------
+
+MAIL_SUBJECTS = {
+    "registration_confirmation": lambda title: _("Your registration: %(title)s", title=title),
+    "registration_approved": lambda title: _("Your registration is approved: %(title)s", title=title),
+    "registration_promoted": lambda title: _("A seat is free for you: %(title)s", title=title),
+    "registration_session_promoted": lambda title: _("You have a seat in your session: %(title)s", title=title),
+    "registration_link": lambda title: _("Your registration link: %(title)s", title=title),
+}
+
+
+def manage_link() -> str:
+    return external_url("registration.manage", token=SECRET_PLACEHOLDER)
+
+
+def queue_registration_mail(registration: Registration, template: str, token: str, **context: Any) -> None:
+    """A mail to the attendee with their private manage link (`token`)."""
+    conference = registration.conference
+    title = conference.local("title", registration.language)
+    subject = MAIL_SUBJECTS[template]
+    queue_mail(
+        to=registration.email, name=registration.display_name, language=registration.language,
+        template=template, subject=lambda: subject(title), kind=template, conference=conference,
+        secret=token,
+        context={"registration": registration, "link": manage_link(),
+                 "position": waiting_position(registration), **context},
+    )
+
+
+def send_manage_link(conference: Conference, email: str) -> None:
+    """Mail a fresh manage link to a registered address; says nothing either way
+    (the page answers the same whether or not the address is registered)."""
+    registration = find_registration(conference, email)
+    if registration is None or registration.status is RegistrationStatus.CANCELLED or registration.erased_at:
+        return
+    queue_registration_mail(registration, "registration_link", issue_manage_token(registration))
