@@ -123,6 +123,7 @@ def load_config(instance_path: Path, overrides: dict[str, object] | None = None)
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
         "TOKEN_RATE_LIMIT": os.environ.get("TOKEN_RATE_LIMIT", "30 per minute"),
+        "REGISTRATION_RATE_LIMIT": os.environ.get("REGISTRATION_RATE_LIMIT", "10 per minute"),
         # Behind a reverse proxy: how many proxies set X-Forwarded-For/-Proto, so
         # rate limits count the visitor's address and not the proxy's.
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),

@@ -277,7 +277,45 @@ def load_demo() -> tuple[Conference, bool]:
     db.session.flush()
     _invite_delegates(conference)
     publish(conference, note="Demo")
+    _register_attendees(conference)
     return conference, True
+
+
+# (name, organisation, sector, gender, province, needs, parallel session number or None, checked in)
+ATTENDEES = [
+    ("Ratih Puspitasari", "Dinas Sosial Provinsi (demo)", Sector.REGIONAL_GOVERNMENT, Gender.WOMAN,
+     "Jawa Tengah", {"need_step_free"}, 1, True),
+    ("Budi Santoso", "Bappeda Kabupaten (demo)", Sector.REGIONAL_GOVERNMENT, Gender.MAN,
+     "Sulawesi Selatan", set(), 1, True),
+    ("Siti Nurhaliza", "LSM Perempuan (demo)", Sector.CIVIL_SOCIETY, Gender.WOMAN,
+     "Nusa Tenggara Barat", {"need_sign_language"}, 3, False),
+    ("Agus Salim", "Universitas (demo)", Sector.ACADEMIA, Gender.MAN, "DI Yogyakarta", set(), 2, False),
+    ("Maria Goreti", "Forum Disabilitas (demo)", Sector.CIVIL_SOCIETY, Gender.WOMAN, "Nusa Tenggara Timur",
+     {"need_step_free", "need_assistant"}, 4, True),
+    ("Wayan Sudarma", "Media Lokal (demo)", Sector.MEDIA, Gender.MAN, "Bali", {"need_captions"}, 5, False),
+    ("Dewi Lestari", "Puskesmas (demo)", Sector.REGIONAL_GOVERNMENT, Gender.WOMAN, "Jawa Barat", set(), 4, False),
+    ("Hendra Wijaya", "Perusahaan (demo)", Sector.PRIVATE_SECTOR, Gender.NOT_STATED, "", set(), None, False),
+]
+
+
+def _register_attendees(conference: Conference) -> None:
+    """Public registrations with parallel-session choices, some already checked in."""
+    from .registration import services as registration
+
+    slot = registration.choice_slots(conference)[0]
+    by_number = {number: s for number, s in enumerate(slot.sessions, start=1)}
+    for number, (name, organisation, sector, gender, province, needs, choice, arrived) in enumerate(
+        ATTENDEES, start=1
+    ):
+        person = registration.Registrant(
+            email=f"peserta{number}@demo.example", full_name=name, organisation=organisation,
+            sector=sector, gender=gender, province=province, needs=needs,
+            public_listing=number % 2 == 0,
+        )
+        chosen = {slot.key: by_number[choice].id} if choice else {}
+        outcome = registration.register(conference, person, chosen, consent=True)
+        if arrived:
+            registration.check_in(outcome.registration, now=_at(8, 10 + number))
 
 
 def _deadline() -> datetime:

@@ -110,3 +110,13 @@ def test_demo_agenda_is_published_as_v1_without_conflicts():
     assert status.release.number == 1 and not status.differs
     breaks = [s for s in conference.sessions if s.kind is SessionKind.BREAK]
     assert breaks and all(s.spans_all_rooms for s in breaks)
+
+
+def test_demo_has_registrations_with_choices_and_check_ins(runner):
+    from eventapp.registration.models import Registration, RegistrationStatus
+
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    rows = db.session.scalars(select(Registration).where(Registration.source == "public")).all()
+    assert len(rows) == 8 and all(r.status is RegistrationStatus.CONFIRMED for r in rows)
+    assert sum(1 for r in rows if r.checked_in_at) == 3
+    assert sum(len(r.choices) for r in rows) == 7
