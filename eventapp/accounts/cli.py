@@ -5,7 +5,8 @@ from sqlalchemy import select
 from ..conferences.models import Conference
 from ..errors import DomainError
 from ..extensions import db
-from .services import create_organiser
+from .models import MembershipRole
+from .services import create_organiser, grant_role
 
 users_cli = AppGroup("users", help="Manage user accounts.")
 
@@ -26,8 +27,15 @@ users_cli = AppGroup("users", help="Manage user accounts.")
     multiple=True,
     help="Slug of a conference this person organises (repeatable). Default: every conference.",
 )
-def create_organiser_command(email: str, password: str, slugs: tuple[str, ...]) -> None:
-    """Create an organiser account, or update its password and conferences."""
+@click.option(
+    "--role",
+    type=click.Choice([MembershipRole.ORGANISER.value, MembershipRole.CHECKIN.value]),
+    default=MembershipRole.ORGANISER.value,
+    show_default=True,
+    help="organiser: runs the conference; checkin: check-in staff, who use the check-in desk only.",
+)
+def create_organiser_command(email: str, password: str, slugs: tuple[str, ...], role: str) -> None:
+    """Create an organiser (or check-in staff) account, or update its password and conferences."""
     if slugs:
         conferences = list(db.session.scalars(select(Conference).where(Conference.slug.in_(slugs))))
         missing = sorted(set(slugs) - {c.slug for c in conferences})
@@ -35,10 +43,18 @@ def create_organiser_command(email: str, password: str, slugs: tuple[str, ...]) 
             raise click.ClickException(f"no conference with slug: {', '.join(missing)}")
     else:
         conferences = list(db.session.scalars(select(Conference).order_by(Conference.id)))
+    staff = role == MembershipRole.CHECKIN.value
     try:
-        user = create_organiser(email, password, conferences)
+        # Check-in staff: the same account rules, then the check-in role instead of organiser.
+        user = create_organiser(email, password, [] if staff else conferences)
     except DomainError as error:
         raise click.ClickException(error.message) from None
+    if staff:
+        for conference in conferences:
+            grant_role(user, conference, MembershipRole.CHECKIN)
     db.session.commit()
     names = ", ".join(c.slug for c in conferences) or "no conference yet"
-    click.echo(f"Organiser {user.email} can manage: {names}")
+    if staff:
+        click.echo(f"Check-in staff {user.email} can use the check-in desk of: {names}")
+    else:
+        click.echo(f"Organiser {user.email} can manage: {names}")

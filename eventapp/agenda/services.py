@@ -199,6 +199,11 @@ def update_session(
     except StaleDataError:
         raise StaleEdit() from None
     _check_rules(session)
+    if "capacity" in changed or "room" in changed:
+        # More seats (its own or a bigger room's) go to the attendees waiting for this session.
+        from ..registration.services import promote_session
+
+        promote_session(session)
     record(
         session.conference, actor, "session.update",
         f"Changed session “{session.local('title', 'id')}”: {', '.join(changed)}",

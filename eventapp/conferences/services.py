@@ -291,7 +291,13 @@ def update_conference(conference: Conference, *, actor=None, **fields: object) -
 
     changed = [name for name in CONFERENCE_FIELDS if getattr(conference, name) != new[name]]
     for name in changed:
-        setattr(conference, name, new[name])
+        if name == "registration_capacity":
+            # Through the seat rules: not below the seats taken; more seats promote people waiting.
+            from ..registration.services import set_conference_capacity
+
+            set_conference_capacity(conference, new[name])
+        else:
+            setattr(conference, name, new[name])
     if changed:
         db.session.flush()
         record(conference, actor, "conference.update",

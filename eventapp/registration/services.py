@@ -22,8 +22,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+import segno
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, or_, select, text, update
 from sqlalchemy.orm import selectinload
 
 from ..agenda.models import AgendaSession, SessionKind
@@ -71,6 +72,12 @@ def find_by_manage_token(token: str) -> Registration | None:
 def new_ticket_code() -> str:
     """16 characters from a 32-letter alphabet: 80 bits, easy to type at the desk."""
     return "".join(secrets.choice(TICKET_ALPHABET) for _ in range(16))
+
+
+def ticket_qr(code: str) -> segno.QRCode:
+    """The ticket's QR code: always a full QR, never a Micro QR (segno.make picks
+    Micro QR for a 16-letter code, and phone cameras and BarcodeDetector do not read it)."""
+    return segno.make_qr(code, error="m")
 
 
 def normalise_ticket_code(text: str) -> str:
@@ -304,6 +311,16 @@ class Outcome:
     manage_token: str | None = None  # only when a new link was made (for the confirmation page)
 
 
+def _lock_email(conference: Conference, email: str) -> None:
+    """PostgreSQL: simultaneous registrations of one e-mail wait for each other
+    (an advisory lock held until commit), so the later ones see the first and
+    are refused, instead of failing on the unique constraint. SQLite needs
+    nothing: BEGIN IMMEDIATE already lets one registration in at a time."""
+    if db.session.connection().dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
+                           {"key": f"registration:{conference.id}:{email.strip().lower()}"})
+
+
 def register(
     conference: Conference,
     person: Registrant,
@@ -321,6 +338,7 @@ def register(
     organiser approval, pending until approved. A valid delegate invitation for
     the e-mail counts as accepting it (its reserved seat included)."""
     begin_write()
+    _lock_email(conference, person.email)
     if client_token:
         earlier = db.session.scalar(select(Registration).where(Registration.client_token == client_token))
         if earlier is not None:
@@ -595,15 +613,23 @@ def choice_position(choice: SessionChoice) -> int | None:
 
 
 def set_conference_capacity(conference: Conference, capacity: int | None, *, actor=None) -> None:
-    """A capacity may not drop below the seats already taken; raising it promotes people waiting."""
+    """A capacity may not drop below the seats already taken (checked in the same
+    UPDATE, so a registration landing meanwhile cannot slip past); raising it
+    promotes people waiting."""
     if capacity is not None and capacity < 1:
         raise DomainError(_("The capacity must be at least 1, or empty for no limit."), "registration_capacity")
-    if capacity is not None and capacity < conference.seats_taken:
+    begin_write()
+    condition = [Conference.id == conference.id]
+    if capacity is not None:
+        condition.append(Conference.seats_taken <= capacity)
+    done = db.session.execute(
+        update(Conference).where(*condition).values(registration_capacity=capacity),
+        execution_options={"synchronize_session": False},
+    ).rowcount
+    db.session.expire(conference, ["registration_capacity", "seats_taken"])
+    if not done:
         raise DomainError(_("%(count)d seats are already taken; the capacity cannot be lower.",
                             count=conference.seats_taken), "registration_capacity")
-    begin_write()
-    conference.registration_capacity = capacity
-    db.session.flush()
     promote_conference(conference)
 
 

@@ -1,6 +1,6 @@
 from sqlalchemy import func, select
 
-from eventapp.accounts.models import ConferenceMembership, User
+from eventapp.accounts.models import ConferenceMembership, MembershipRole, User
 from eventapp.extensions import db
 
 
@@ -55,3 +55,37 @@ def test_unknown_conference_and_short_password_are_refused_cleanly(runner, make)
     )
     assert result.exit_code != 0 and "10" in result.output
     assert users() == 0
+
+
+def test_check_in_staff_account_gets_the_desk_only(runner, client, make, auth):
+    conference = make.conference(slug="konas")
+    result = runner.invoke(
+        args=["users", "create-organiser", "Staf@Example.org", "--password", "panjang sekali",
+              "--conference", "konas", "--role", "checkin"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "staf@example.org can use the check-in desk of: konas" in result.output
+    user = db.session.scalar(select(User))
+    membership = db.session.scalar(select(ConferenceMembership))
+    assert membership.role is MembershipRole.CHECKIN
+    assert not user.is_organiser_of(conference) and conference.can_check_in(user)
+    auth.login(user, "panjang sekali")
+    assert client.get("/manage/konas/checkin").status_code == 200
+    assert client.get("/manage/konas/").status_code == 404
+
+
+def test_role_option_turns_staff_into_organiser_and_refuses_unknown_roles(runner, make):
+    make.conference(slug="konas")
+    for role in ("checkin", "organiser"):
+        result = runner.invoke(
+            args=["users", "create-organiser", "staf@example.org", "--password", "panjang sekali",
+                  "--conference", "konas", "--role", role]
+        )
+        assert result.exit_code == 0, result.output
+    assert db.session.scalar(select(ConferenceMembership)).role is MembershipRole.ORGANISER
+    assert db.session.scalar(select(func.count()).select_from(ConferenceMembership)) == 1
+    result = runner.invoke(
+        args=["users", "create-organiser", "x@example.org", "--password", "panjang sekali", "--role", "admin"]
+    )
+    assert result.exit_code != 0 and "admin" in result.output
+    assert users() == 1
