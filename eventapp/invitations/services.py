@@ -416,9 +416,12 @@ def respond(
         if invitation.is_speaker:
             _confirm_role(invitation)
         else:
-            from ..registration.services import register_invitee
+            from ..registration.services import issue_manage_token, queue_registration_mail, register_invitee
 
-            register_invitee(invitation)
+            registration = register_invitee(invitation)
+            # Invited delegates go through the same choices, ticket and check-in as
+            # everyone: their manage link (sessions, ticket) comes by e-mail too.
+            queue_registration_mail(registration, "registration_confirmation", issue_manage_token(registration))
     else:
         if was_accepted:
             _undo_acceptance(invitation)

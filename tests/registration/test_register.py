@@ -156,3 +156,21 @@ def test_erasure_keeps_the_count_and_removes_the_person(make):
     assert registration.province == "Jawa Barat"  # aggregate counts stay right
     assert waiting.status is RegistrationStatus.CONFIRMED  # the freed seat went to the next person
     assert db.session.scalar(select(func.count()).select_from(Registration)) == 2
+
+
+def test_an_accepted_delegate_invitation_sends_the_manage_link_with_the_ticket(make):
+    from eventapp.invitations import services as invitations
+    from eventapp.mail.services import reveal
+
+    conference = make.conference()
+    invitation, _ = invitations.invite_delegate(
+        conference, invitations.Invitee("kepala@example.org", "Kepala Daerah"), reserved_seat=True)
+    db.session.commit()
+    invitations.respond(invitation, True)
+    db.session.commit()
+    registration = invitation.registration
+    assert registration.status is RegistrationStatus.CONFIRMED and registration.ticket_code
+    (mail,) = mails("registration_confirmation")
+    assert mail.to_address == "kepala@example.org"
+    token = reveal(mail, mail.body_text).split("/r/", 1)[1].split()[0]
+    assert reg.find_by_manage_token(token) is registration
