@@ -671,6 +671,17 @@ def find_ticket(conference: Conference, code: str) -> Registration | None:
                                                         Registration.ticket_code == code))
 
 
+def public_participants(conference: Conference):
+    """The query of the people who agreed to appear in the public participant list."""
+    return (
+        select(Registration)
+        .where(Registration.conference_id == conference.id,
+               Registration.status == RegistrationStatus.CONFIRMED,
+               Registration.public_listing.is_(True), Registration.erased_at.is_(None))
+        .order_by(Registration.full_name, Registration.id)
+    )
+
+
 # --- personal data ---------------------------------------------------------------------------------
 
 

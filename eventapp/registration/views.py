@@ -239,3 +239,14 @@ def _manage_context(registration: Registration, errors: dict[str, str]) -> dict:
         "position": reg.waiting_position(registration), "error": errors.get("page"),
         "needs": NEEDS, "confirmed_status": ChoiceStatus.CONFIRMED,
     }
+
+
+@bp.get("/c/<slug>/participants")
+def participants(slug: str):
+    """Confirmed attendees who agreed to be listed: name, position, organisation, province."""
+    from ..pagination import paginate
+
+    conference = get_conference_or_404(slug)
+    page = paginate(reg.public_participants(conference), per_page=100)
+    return render_template("registration/public/participants.html", conference=conference, page=page,
+                           active="participants")

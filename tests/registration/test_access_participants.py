@@ -1,0 +1,15 @@
+import pytest
+
+from ..access import ROLES, check_access
+
+MATRIX = [
+    ("GET", "/c/terbit/participants", (200, 200, 200, 200, 200), None),
+    ("GET", "/c/draf/participants", (404, 404, 404, 404, 200), None),
+    ("GET", "/c/tidak-ada/participants", (404, 404, 404, 404, 404), None),
+]
+
+
+@pytest.mark.parametrize(("method", "url", "expected", "data"), MATRIX, ids=[f"{m} {u}" for m, u, *_ in MATRIX])
+@pytest.mark.parametrize("role", ROLES)
+def test_access(client, sign_in_as, world, role, method, url, expected, data):
+    check_access(client, sign_in_as, world, role, method, url, expected, data)
