@@ -252,9 +252,11 @@ def choice_slots(conference: Conference) -> list[Slot]:
     return list(slots.values())
 
 
-def _check_choices(conference: Conference, chosen: dict[str, int | None]) -> dict[str, AgendaSession]:
-    """{slot key: session id} → {slot key: session}; each a parallel session of that slot."""
-    slots = {slot.key: slot for slot in choice_slots(conference)}
+def _check_choices(conference: Conference, chosen: dict[str, int | None],
+                   slots: list[Slot] | None = None) -> dict[str, AgendaSession]:
+    """{slot key: session id} → {slot key: session}; each a parallel session of that slot.
+    `slots`: choice_slots(conference), when the caller has them already."""
+    slots = {slot.key: slot for slot in (slots if slots is not None else choice_slots(conference))}
     picked: dict[str, AgendaSession] = {}
     for key, session_id in chosen.items():
         if session_id in (None, ""):
@@ -329,6 +331,7 @@ def register(
     client_token: str | None = None,
     consent: bool,
     now: datetime | None = None,
+    slots: list[Slot] | None = None,
 ) -> Outcome:
     """Register through the public form.
 
@@ -353,7 +356,7 @@ def register(
               "see or change your registration, or ask for the link again below."),
             "email",
         )
-    picked = _check_choices(conference, choices or {})
+    picked = _check_choices(conference, choices or {}, slots)
     registration = existing or Registration(conference=conference, email=person.email)
     _fill(registration, person)
     registration.client_token = client_token

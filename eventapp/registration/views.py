@@ -116,7 +116,7 @@ def register(slug: str):
     if form.validate_on_submit():
         try:
             outcome = reg.register(conference, _registrant(form), form.choices(), client_token=form.token(),
-                                   consent=bool(form.consent.data))
+                                   consent=bool(form.consent.data), slots=slots)
         except DomainError as error:
             db.session.rollback()
             target = error.field if error.field and error.field in form else None
