@@ -124,6 +124,11 @@ def load_config(instance_path: Path, overrides: dict[str, object] | None = None)
         "RATELIMIT_HEADERS_ENABLED": True,
         "TOKEN_RATE_LIMIT": os.environ.get("TOKEN_RATE_LIMIT", "30 per minute"),
         "REGISTRATION_RATE_LIMIT": os.environ.get("REGISTRATION_RATE_LIMIT", "10 per minute"),
+        # Sign-in links and password resets: per client address, and per e-mail address.
+        "ACCOUNT_LINK_RATE_LIMIT": os.environ.get("ACCOUNT_LINK_RATE_LIMIT", "5 per minute"),
+        "ACCOUNT_LINK_EMAIL_RATE_LIMIT": os.environ.get("ACCOUNT_LINK_EMAIL_RATE_LIMIT", "3 per 10 minutes"),
+        "SIGN_IN_LINK_MINUTES": int(os.environ.get("SIGN_IN_LINK_MINUTES", "15")),
+        "PASSWORD_RESET_MINUTES": int(os.environ.get("PASSWORD_RESET_MINUTES", "30")),
         # Behind a reverse proxy: how many proxies set X-Forwarded-For/-Proto, so
         # rate limits count the visitor's address and not the proxy's.
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),

@@ -1,5 +1,5 @@
 """Every model, imported once so the metadata (and Alembic) sees all tables."""
-from .accounts.models import ConferenceMembership, MembershipRole, User
+from .accounts.models import AccountLink, ConferenceMembership, MembershipRole, User
 from .agenda.models import (
     AgendaRelease,
     AgendaSession,
@@ -16,7 +16,7 @@ from .conferences.models import Conference, ConferenceStatus, Room, SubTheme, Ve
 from .people.models import Gender, Person, Sector
 
 __all__ = [
-    "AgendaRelease", "Invitation", "InvitationCategory", "InvitationToken", "OutboxMessage", "Registration", "RegistrationQuestion", "SessionChoice", "AgendaSession", "AuditEntry", "ConflictAcknowledgement", "Conference", "ConferenceMembership", "ConferenceStatus", "Gender",
+    "AccountLink", "AgendaRelease", "Invitation", "InvitationCategory", "InvitationToken", "OutboxMessage", "Registration", "RegistrationQuestion", "SessionChoice", "AgendaSession", "AuditEntry", "ConflictAcknowledgement", "Conference", "ConferenceMembership", "ConferenceStatus", "Gender",
     "MembershipRole", "Person", "Room", "RoleKind", "Sector", "SessionKind", "SessionRole",
     "SubTheme", "User", "Venue",
 ]

@@ -81,3 +81,25 @@ class ConferenceMembership(db.Model):
 
     user: Mapped[User] = relationship(back_populates="memberships")
     conference: Mapped[Conference] = relationship(back_populates="memberships")
+
+
+class LinkPurpose(enum.StrEnum):
+    SIGN_IN = "sign_in"
+    PASSWORD_RESET = "password_reset"
+
+
+class AccountLink(db.Model):
+    """A single-use, short-lived link sent by e-mail (sign-in or password reset).
+    Only the SHA-256 of its secret is stored."""
+
+    __tablename__ = "account_link"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[LinkPurpose] = mapped_column(enum_column(LinkPurpose, "link_purpose"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()

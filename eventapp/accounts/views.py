@@ -1,11 +1,46 @@
-from flask import current_app, flash, redirect, render_template, request, session
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
+from ..errors import DomainError
+from ..extensions import db, limiter
+from ..i18n import current_language
 from ..urls import safe_next
 from . import bp
-from .forms import LoginForm
+from . import links
+from .forms import EmailLinkForm, LoginForm, NewPasswordForm
+from .models import LinkPurpose, User
 from .services import authenticate
+
+
+def _sign_in(user: User) -> None:
+    """A fresh session at every sign-in (only the language choice survives)."""
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    login_user(user)
+
+
+def _link_rate_limit() -> str:
+    return current_app.config["ACCOUNT_LINK_RATE_LIMIT"]
+
+
+def _email_rate_limit() -> str:
+    return current_app.config["ACCOUNT_LINK_EMAIL_RATE_LIMIT"]
+
+
+def _posted_email() -> str:
+    return "email:" + request.form.get("email", "").strip().lower()[:254]
+
+
+@bp.after_request
+def _keep_links_private(response):
+    """The link's secret is in the URL: never cached, never sent on as Referer."""
+    if request.endpoint in ("accounts.link_sign_in", "accounts.reset_password"):
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -18,11 +53,7 @@ def login():
         if user is None:
             form.password.errors.append(_("The e-mail address or password is not right."))
         else:
-            lang = session.get("lang")
-            session.clear()  # a fresh session at every sign-in
-            if lang:
-                session["lang"] = lang
-            login_user(user)
+            _sign_in(user)
             flash(_("You are signed in."), "success")
             return redirect(safe_next(form.next.data), code=303)
     status = 422 if form.errors else 200
@@ -44,3 +75,69 @@ def set_language():
     if lang in current_app.config["LANGUAGES"]:
         session["lang"] = lang
     return redirect(safe_next(request.form.get("next")), code=303)
+
+
+@bp.route("/login/link", methods=["GET", "POST"])
+@limiter.limit(_link_rate_limit, methods=["POST"])
+@limiter.limit(_email_rate_limit, methods=["POST"], key_func=_posted_email)
+def link_request():
+    """Ask for a sign-in link by e-mail (speakers, attendees; organisers too)."""
+    form = EmailLinkForm()
+    if form.validate_on_submit():
+        links.request_sign_in_link(form.email.data, current_language())
+        db.session.commit()
+        return render_template("accounts/link_sent.html", email=form.email.data.strip().lower(),
+                               reset=False)
+    return render_template("accounts/link_request.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/login/link/<token>", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["TOKEN_RATE_LIMIT"])
+def link_sign_in(token: str):
+    """GET shows a button (so mail scanners that open links do not spend it); POST signs in."""
+    if links.usable(token, LinkPurpose.SIGN_IN) is None:
+        return render_template("accounts/link_invalid.html"), 410
+    if request.method == "POST":  # CSRFProtect has checked the form's token
+        user = links.use(token, LinkPurpose.SIGN_IN)
+        if user is None:
+            return render_template("accounts/link_invalid.html"), 410
+        _sign_in(user)
+        db.session.commit()
+        flash(_("You are signed in."), "success")
+        return redirect(url_for("conferences.home"), code=303)
+    return render_template("accounts/link_confirm.html")
+
+
+@bp.route("/login/reset", methods=["GET", "POST"])
+@limiter.limit(_link_rate_limit, methods=["POST"])
+@limiter.limit(_email_rate_limit, methods=["POST"], key_func=_posted_email)
+def reset_request():
+    form = EmailLinkForm()
+    if form.validate_on_submit():
+        links.request_password_reset(form.email.data, current_language())
+        db.session.commit()
+        return render_template("accounts/link_sent.html", email=form.email.data.strip().lower(), reset=True)
+    return render_template("accounts/reset_request.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/login/reset/<token>", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["TOKEN_RATE_LIMIT"])
+def reset_password(token: str):
+    if links.usable(token, LinkPurpose.PASSWORD_RESET) is None:
+        return render_template("accounts/link_invalid.html"), 410
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = links.reset_password(token, form.password.data)
+        except DomainError as error:
+            db.session.rollback()
+            if error.field == "password":
+                form.password.errors.append(error.message)
+            else:
+                return render_template("accounts/link_invalid.html"), 410
+        else:
+            _sign_in(user)
+            db.session.commit()
+            flash(_("Your new password is saved, and you are signed in."), "success")
+            return redirect(url_for("conferences.home"), code=303)
+    return render_template("accounts/reset_password.html", form=form), 422 if form.errors else 200
