@@ -96,15 +96,18 @@ def test_behind_a_proxy_rate_limits_count_the_visitors_address(tmp_path, databas
 
     from .conftest import app_config
 
-    app = create_app(app_config(database_url, TRUSTED_PROXIES=1, INSTANCE_PATH=str(tmp_path)))
-
-    @app.get("/_remote")
     def remote():
         return request.remote_addr or ""
 
-    client = app.test_client()
-    answer = client.get("/_remote", headers={"X-Forwarded-For": "203.0.113.7"})
-    assert answer.get_data(as_text=True) == "203.0.113.7"
+    proxied = create_app(app_config(database_url, TRUSTED_PROXIES=1, INSTANCE_PATH=str(tmp_path)))
     direct = create_app(app_config(database_url, INSTANCE_PATH=str(tmp_path)))
-    direct.add_url_rule("/_remote", view_func=remote)
-    assert direct.test_client().get("/_remote", headers={"X-Forwarded-For": "203.0.113.7"}).get_data(as_text=True) != "203.0.113.7"
+    try:
+        for app in (proxied, direct):
+            app.add_url_rule("/_remote", view_func=remote)
+        header = {"X-Forwarded-For": "203.0.113.7"}
+        assert proxied.test_client().get("/_remote", headers=header).get_data(as_text=True) == "203.0.113.7"
+        assert direct.test_client().get("/_remote", headers=header).get_data(as_text=True) != "203.0.113.7"
+    finally:
+        for app in (proxied, direct):
+            with app.app_context():
+                db.engine.dispose()  # these apps' pools must not outlive the test
