@@ -8,9 +8,6 @@ password: the first link they ask for creates their account.
 """
 from __future__ import annotations
 
-import hashlib
-import re
-import secrets
 from datetime import timedelta
 
 from flask import current_app
@@ -21,15 +18,9 @@ from ..db_types import utcnow
 from ..errors import DomainError
 from ..extensions import db
 from ..mail.services import SECRET_PLACEHOLDER, external_url, queue_mail
+from ..tokens import hash_token, new_token, well_formed
 from .models import AccountLink, LinkPurpose, User
 from .services import MIN_PASSWORD_LENGTH, find_user
-
-TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{20,100}$")
-
-
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
 
 def known_elsewhere(email: str) -> bool:
     """A speaker's profile or a live registration uses this address."""
@@ -45,8 +36,8 @@ def known_elsewhere(email: str) -> bool:
 
 
 def _issue(user: User, purpose: LinkPurpose, minutes: int) -> str:
-    token = secrets.token_urlsafe(32)
-    db.session.add(AccountLink(user=user, purpose=purpose, token_hash=_hash(token),
+    token = new_token()
+    db.session.add(AccountLink(user=user, purpose=purpose, token_hash=hash_token(token),
                                expires_at=utcnow() + timedelta(minutes=minutes)))
     return token
 
@@ -92,9 +83,9 @@ def request_password_reset(email: str, language: str) -> bool:
 
 def usable(token: str, purpose: LinkPurpose) -> AccountLink | None:
     """The link if it exists, is for `purpose`, unused and not expired (nothing is changed)."""
-    if not TOKEN_RE.match(token or ""):
+    if not well_formed(token):
         return None
-    link = db.session.scalar(select(AccountLink).where(AccountLink.token_hash == _hash(token),
+    link = db.session.scalar(select(AccountLink).where(AccountLink.token_hash == hash_token(token),
                                                        AccountLink.purpose == purpose))
     if link is None or link.used_at is not None or link.expires_at <= utcnow() or not link.user.is_active:
         return None

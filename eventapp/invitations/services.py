@@ -13,9 +13,6 @@ organisers. Accepting a delegate invitation registers the invitee.
 from __future__ import annotations
 
 import enum
-import hashlib
-import re
-import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
@@ -33,6 +30,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..mail.services import SECRET_PLACEHOLDER, Attachment, external_url, queue_mail
 from ..people.models import Gender, Person, Sector
+from ..tokens import hash_token, new_token, well_formed
 from .models import (
     INVITABLE_ROLES,
     Invitation,
@@ -43,8 +41,6 @@ from .models import (
     ResponseChannel,
 )
 
-TOKEN_BYTES = 32  # 256 bits from the OS's CSPRNG
-TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{20,100}$")
 DEFAULT_RESPONSE_DAYS = 21
 REMINDER_INTERVAL = timedelta(days=2)
 DELEGATE_TARGET = "delegate"
@@ -53,20 +49,16 @@ DELEGATE_TARGET = "delegate"
 # --- tokens ------------------------------------------------------------------------
 
 
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def issue_token(invitation: Invitation) -> str:
     """A new personal link secret for `invitation`; only its hash is stored."""
-    token = secrets.token_urlsafe(TOKEN_BYTES)
+    token = new_token()
     db.session.add(InvitationToken(invitation=invitation, token_hash=hash_token(token)))
     return token
 
 
 def find_by_token(token: str) -> Invitation | None:
     """The invitation a link belongs to, or None (a malformed token never reaches the database)."""
-    if not TOKEN_RE.match(token or ""):
+    if not well_formed(token):
         return None
     return db.session.scalar(
         select(Invitation).join(InvitationToken).where(InvitationToken.token_hash == hash_token(token))

@@ -15,7 +15,6 @@ first person waiting is promoted at once and told by e-mail.
 from __future__ import annotations
 
 import enum
-import hashlib
 import re
 import secrets
 from dataclasses import dataclass, field
@@ -36,6 +35,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..mail.services import SECRET_PLACEHOLDER, external_url, queue_mail
 from ..people.models import Gender, Sector
+from ..tokens import hash_token, new_token, well_formed
 from .models import (
     NEEDS,
     ChoiceStatus,
@@ -45,7 +45,6 @@ from .models import (
     SessionChoice,
 )
 
-TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{20,100}$")
 TICKET_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud at the desk
 
 
@@ -59,12 +58,8 @@ def find_registration(conference: Conference, email: str) -> Registration | None
     )
 
 
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def find_by_manage_token(token: str) -> Registration | None:
-    if not TOKEN_RE.match(token or ""):
+    if not well_formed(token):
         return None
     return db.session.scalar(select(Registration).where(Registration.manage_token_hash == hash_token(token)))
 
@@ -86,7 +81,7 @@ def normalise_ticket_code(text: str) -> str:
 
 def issue_manage_token(registration: Registration) -> str:
     """A new private manage link (the previous one stops working)."""
-    token = secrets.token_urlsafe(32)
+    token = new_token()
     registration.manage_token_hash = hash_token(token)
     return token
 
