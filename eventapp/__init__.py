@@ -98,10 +98,11 @@ def register_blueprints(app: Flask) -> None:
     from .invitations import bp as invitations_bp
     from .mail import bp as mail_bp
     from .people import bp as people_bp
+    from .portal import bp as portal_bp
     from .registration import bp as registration_bp
 
     for blueprint in (conferences_bp, agenda_bp, people_bp, accounts_bp, audit_bp, api_bp,
-                      invitations_bp, registration_bp, mail_bp):
+                      invitations_bp, registration_bp, mail_bp, portal_bp):
         app.register_blueprint(blueprint)
 
 

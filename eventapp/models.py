@@ -13,10 +13,11 @@ from .invitations.models import Invitation, InvitationCategory, InvitationToken
 from .mail.models import OutboxMessage
 from .registration.models import Registration, RegistrationQuestion, SessionChoice
 from .conferences.models import Conference, ConferenceStatus, Room, SubTheme, Venue
-from .people.models import Gender, Person, Sector
+from .people.models import Gender, Person, PersonPhoto, Sector
+from .portal.models import DroppedChoice, PersonalAgenda, SpeakerTask, SpeakerTaskDone, StarredSession
 
 __all__ = [
-    "AccountLink", "AgendaRelease", "Invitation", "InvitationCategory", "InvitationToken", "OutboxMessage", "Registration", "RegistrationQuestion", "SessionChoice", "AgendaSession", "AuditEntry", "ConflictAcknowledgement", "Conference", "ConferenceMembership", "ConferenceStatus", "Gender",
+    "AccountLink", "PersonPhoto", "DroppedChoice", "PersonalAgenda", "SpeakerTask", "SpeakerTaskDone", "StarredSession", "AgendaRelease", "Invitation", "InvitationCategory", "InvitationToken", "OutboxMessage", "Registration", "RegistrationQuestion", "SessionChoice", "AgendaSession", "AuditEntry", "ConflictAcknowledgement", "Conference", "ConferenceMembership", "ConferenceStatus", "Gender",
     "MembershipRole", "Person", "Room", "RoleKind", "Sector", "SessionKind", "SessionRole",
     "SubTheme", "User", "Venue",
 ]

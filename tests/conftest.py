@@ -164,6 +164,7 @@ def sign_in_as(make, auth, world):
             return
         if role == "attendee":
             user = make.user()
+            make.registration(world["draft"], email=user.email)
         elif role == "speaker":
             user = make.user()
             make.person(world["draft"], email=user.email)

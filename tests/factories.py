@@ -107,3 +107,19 @@ def publish(conf: Conference):
     release = publish_release(conf)
     db.session.commit()
     return release
+
+
+def registration(conf: Conference, email: str | None = None, *, sessions=(), status=None, **kw):
+    """A registration (confirmed by default) with a confirmed choice of each of
+    `sessions` — written directly, without the seat counters (see
+    registration.services.register for the real thing)."""
+    from eventapp.registration.models import ChoiceStatus, Registration, RegistrationStatus, SessionChoice
+
+    obj = Registration(conference_id=conf.id, email=email or f"attendee{_n()}@example.org",
+                       full_name=kw.pop("full_name", f"Peserta {_n()}"),
+                       status=status or RegistrationStatus.CONFIRMED, **kw)
+    db.session.add(obj)
+    for s in sessions:
+        obj.choices.append(SessionChoice(session_id=s.id, slot_starts_at=s.starts_at, status=ChoiceStatus.CONFIRMED))
+    db.session.commit()
+    return obj

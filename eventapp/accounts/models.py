@@ -12,11 +12,20 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from ..conferences.models import Conference, enum_column
 from ..db_types import UTCDateTime, utcnow
 from ..extensions import db
+from ..i18n import _l
 
 
 class MembershipRole(enum.StrEnum):
     ORGANISER = "organiser"
     CHECKIN = "checkin"  # check-in staff: the desk only
+    VIEWER = "viewer"  # sees every organiser page, changes nothing
+
+
+MEMBERSHIP_ROLE_LABELS = {
+    MembershipRole.ORGANISER: _l("Organiser"),
+    MembershipRole.CHECKIN: _l("Check-in staff"),
+    MembershipRole.VIEWER: _l("Viewer"),
+}
 
 
 class User(UserMixin, db.Model):
@@ -33,7 +42,7 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     memberships: Mapped[list[ConferenceMembership]] = relationship(
-        back_populates="user", cascade="all, delete-orphan"
+        back_populates="user", cascade="all, delete-orphan", foreign_keys="ConferenceMembership.user_id"
     )
 
     @property
@@ -51,6 +60,13 @@ class User(UserMixin, db.Model):
     def can_check_in_at(self, conference: Conference) -> bool:
         return any(
             m.conference_id == conference.id and m.role in (MembershipRole.ORGANISER, MembershipRole.CHECKIN)
+            for m in self.memberships
+        )
+
+    def can_view_manage_pages_of(self, conference: Conference) -> bool:
+        """Organisers and viewers (read-only) see the organiser pages."""
+        return any(
+            m.conference_id == conference.id and m.role in (MembershipRole.ORGANISER, MembershipRole.VIEWER)
             for m in self.memberships
         )
 
@@ -78,8 +94,15 @@ class ConferenceMembership(db.Model):
         enum_column(MembershipRole, "membership_role"), default=MembershipRole.ORGANISER
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Who gave this access (the team page shows it); NULL for the CLI and the demo.
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
 
-    user: Mapped[User] = relationship(back_populates="memberships")
+    user: Mapped[User] = relationship(back_populates="memberships", foreign_keys=[user_id])
+    invited_by: Mapped[User | None] = relationship(foreign_keys=[invited_by_id])
+
+    @property
+    def role_label(self) -> str:
+        return str(MEMBERSHIP_ROLE_LABELS[self.role])
     conference: Mapped[Conference] = relationship(back_populates="memberships")
 
 

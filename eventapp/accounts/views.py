@@ -104,7 +104,7 @@ def link_sign_in(token: str):
         _sign_in(user)
         db.session.commit()
         flash(_("You are signed in."), "success")
-        return redirect(url_for("conferences.home"), code=303)
+        return redirect(url_for("portal.me"), code=303)
     return render_template("accounts/link_confirm.html")
 
 

@@ -19,6 +19,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from ..audit.services import actor_id, record
 from ..conferences.models import Conference
 from ..extensions import db
+from ..people.models import Person
 from .models import AgendaSession, ConflictAcknowledgement, RoleKind, SessionKind, SessionRole
 
 PANEL_KINDS = {SessionKind.PARALLEL, SessionKind.PLENARY}
@@ -83,7 +84,7 @@ def load_sessions(conference: Conference) -> list[AgendaSession]:
         select(SessionRole)
         .join(AgendaSession, SessionRole.session_id == AgendaSession.id)
         .where(AgendaSession.conference_id == conference.id)
-        .options(joinedload(SessionRole.person))
+        .options(joinedload(SessionRole.person).joinedload(Person.photo))
         .order_by(SessionRole.session_id, SessionRole.position)
     ):
         roles[role.session_id].append(role)

@@ -160,6 +160,8 @@ class SessionRole(db.Model):
         default=RoleStatus.CONFIRMED,
         server_default=RoleStatus.CONFIRMED.value,
     )
+    # When the person confirmed, in their portal, that they will take part.
+    speaker_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     session: Mapped[AgendaSession] = relationship(back_populates="roles")
     person: Mapped[Person] = relationship(back_populates="roles")

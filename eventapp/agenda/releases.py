@@ -61,6 +61,8 @@ def snapshot(conference: Conference, sessions: list[AgendaSession] | None = None
                 "position": p.position, "organisation": p.organisation,
                 "sector": p.sector.value, "gender": p.gender.value, "is_demo": p.is_demo,
                 "bio_id": p.bio_id, "bio_en": p.bio_en,
+                # Only when there is one, so releases made before photos existed stay equal.
+                **({"photo": p.photo.version} if p.photo is not None else {}),
             }
         items.append({
             "id": s.id, "uid": str(s.uid), "kind": s.kind.value,
@@ -191,6 +193,9 @@ def publish(conference: Conference, *, actor=None, note: str = "") -> AgendaRele
     except IntegrityError:
         raise DomainError(_("Another organiser published at the same moment. Reload and try again.")) from None
     record(conference, actor, "release.publish", f"Published agenda v{number}")
+    from ..portal.notices import queue_release_notices  # portal builds on agenda
+
+    queue_release_notices(conference, release)
     return release
 
 
@@ -230,6 +235,7 @@ class PublicPerson(Bilingual):
     is_demo: bool
     bio_id: str
     bio_en: str
+    photo: str | None = None  # the photo's version (see people.models.PersonPhoto)
 
     @property
     def display_name(self) -> str:

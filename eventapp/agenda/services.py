@@ -237,13 +237,17 @@ def duplicate_session(session: AgendaSession, *, actor=None) -> AgendaSession:
 
 
 def delete_session(session: AgendaSession, *, actor=None) -> None:
-    """Invitations to the session are withdrawn; their history stays."""
+    """Invitations to the session are withdrawn; their history stays. Attendees
+    who chose it hear about it with the next release (portal.notices)."""
     from ..invitations.services import withdraw_for_removed_role
 
     record(session.conference, actor, "session.delete",
            f"Deleted session “{session.local('title', 'id')}”")
+    from ..portal.notices import remember_choices
+
     for role in session.roles:
         withdraw_for_removed_role(role, actor=actor)
+    remember_choices(session)
     db.session.delete(session)
     db.session.flush()
 

@@ -350,7 +350,7 @@ def _queue_receipt(invitation: Invitation) -> None:
 
 def organisers_of(conference: Conference) -> list[User]:
     return list(db.session.scalars(
-        select(User).join(ConferenceMembership).where(
+        select(User).join(ConferenceMembership, ConferenceMembership.user_id == User.id).where(
             ConferenceMembership.conference_id == conference.id,
             ConferenceMembership.role == MembershipRole.ORGANISER,
             User.active.is_(True),

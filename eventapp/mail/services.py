@@ -39,7 +39,7 @@ from cryptography.fernet import Fernet, InvalidToken
 from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, insert, or_, select, update
 
 from ..audit.services import record
 from ..conferences.models import Conference
@@ -142,6 +142,45 @@ def queue_mail(
     )
     db.session.add(message)
     return message
+
+
+def queue_mail_many(
+    recipients: Iterable[tuple[str, str]],
+    *,
+    language: str,
+    template: str,
+    subject: str | Callable[[], str],
+    context: Mapping[str, Any],
+    kind: str,
+    conference=None,
+) -> int:
+    """Queue one identical message (no personal link, no greeting by name) to
+    each (address, name): rendered once, inserted in one statement — for
+    notices that go to thousands of attendees at once."""
+    recipients = list(recipients)
+    if not recipients:
+        return 0
+    language = language if language in current_app.config["LANGUAGES"] else current_app.config["BABEL_DEFAULT_LOCALE"]
+    with force_locale(language):
+        subject_text = str(subject() if callable(subject) else subject)
+        variables = {**context, "conference": conference, "recipient_name": "", "language": language}
+        body_text = render_template(f"mail/{template}.txt", **variables)
+        body_html = render_template(f"mail/{template}.html", subject=subject_text, **variables)
+    domain = urlsplit(current_app.config["BASE_URL"]).hostname or "eventapp.local"
+    now = utcnow()
+    rows = [
+        {
+            "conference_id": getattr(conference, "id", None), "kind": kind,
+            "message_id": f"<{uuid.uuid4().hex}@{domain}>", "to_address": to, "to_name": name,
+            "language": language, "subject": subject_text[:300], "body_text": body_text,
+            "body_html": body_html, "attachments": [], "secret": None,
+            "status": MessageStatus.PENDING, "attempts": 0, "next_attempt_at": now,
+            "last_error": "", "created_at": now,
+        }
+        for to, name in recipients
+    ]
+    db.session.execute(insert(OutboxMessage), rows)
+    return len(rows)
 
 
 def build_email(message: OutboxMessage) -> EmailMessage:

@@ -3,10 +3,13 @@ from __future__ import annotations
 import enum
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..conferences.models import Conference, enum_column
+from ..db_types import UTCDateTime, utcnow
 from ..extensions import db
 from ..i18n import Bilingual, _l
 
@@ -80,11 +83,20 @@ class Person(Bilingual, db.Model):
     bio_en: Mapped[str] = mapped_column(Text, default="")
     # Demo people are plausible inventions, not real individuals.
     is_demo: Mapped[bool] = mapped_column(default=False)
+    # Profile fields the organisers have fixed: the speaker cannot change them
+    # (names from SPEAKER_EDITABLE_FIELDS, e.g. ["position", "photo"]).
+    locked_fields: Mapped[list[str]] = mapped_column(JSON, default=list, server_default=text("'[]'"))
 
     conference: Mapped[Conference] = relationship(back_populates="people")
     roles: Mapped[list[SessionRole]] = relationship(
         back_populates="person", cascade="all, delete-orphan"
     )
+    photo: Mapped[PersonPhoto | None] = relationship(
+        back_populates="person", cascade="all, delete-orphan", lazy="select"
+    )
+
+    def is_locked(self, field: str) -> bool:
+        return field in (self.locked_fields or [])
 
     @property
     def display_name(self) -> str:
@@ -99,3 +111,29 @@ class Person(Bilingual, db.Model):
     @property
     def sector_label(self) -> str:
         return str(SECTOR_LABELS[self.sector])
+
+
+# What a speaker may edit on their own profile (organisers can lock each one).
+SPEAKER_EDITABLE_FIELDS = ("honorific", "position", "organisation", "bio_id", "bio_en", "photo")
+
+
+class PersonPhoto(db.Model):
+    """A speaker's photo: re-encoded JPEG (metadata stripped), kept in the
+    database so every app server can serve it. One per person."""
+
+    __tablename__ = "person_photo"
+
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)  # loaded only to serve it
+    content_type: Mapped[str] = mapped_column(String(40), default="image/jpeg")
+    width: Mapped[int]
+    height: Mapped[int]
+    # SHA-256 of the bytes: the ETag, and the version in the photo's URL.
+    digest: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    person: Mapped[Person] = relationship(back_populates="photo")
+
+    @property
+    def version(self) -> str:
+        return self.digest[:12]
