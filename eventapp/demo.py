@@ -23,6 +23,7 @@ from .extensions import db
 from .invitations import services as invitations
 from .people.models import Gender, Person, Sector
 from .people.services import create_person
+from .portal.models import SpeakerTask
 
 DEMO_SLUG = "konas-pembuat-kebijakan-2019"
 DAY = date(2019, 11, 27)
@@ -143,7 +144,27 @@ PEOPLE = {
 }
 
 # Demo addresses use the reserved .example domain: nobody real receives them.
+# Every speaker has one, so each can sign in by e-mailed link to their own pages.
 EMAILS = {"ilham": "bupati.bantaeng@demo.example"}
+
+
+def _email(key: str) -> str:
+    return EMAILS.get(key) or f"{key.replace('_', '.')}@pembicara.demo.example"
+
+
+# The speakers' checklist: (title_id, title_en, details_id, details_en, due day).
+SPEAKER_TASKS = [
+    ("Kirim bahan presentasi", "Send your slides",
+     "Kirim salindia (PDF atau PPTX) ke sekretariat agar juru bahasa isyarat dapat bersiap.",
+     "Send your slides (PDF or PPTX) to the secretariat so the sign-language interpreters can prepare.",
+     date(2019, 11, 20)),
+    ("Lengkapi profil dan foto", "Complete your profile and photo",
+     "Periksa jabatan, lembaga dan biodata singkat Anda dalam dua bahasa.",
+     "Check your position, organisation and short bio in both languages.", date(2019, 11, 22)),
+    ("Hadir 30 menit sebelum sesi", "Arrive 30 minutes before your session",
+     "Temui moderator di ruang sesi untuk gladi singkat.", "Meet your moderator in the room for a short run-through.",
+     None),
+]
 
 CATEGORIES = [("Kepala daerah", 20), ("Kementerian dan lembaga", None), ("Parlemen", None),
               ("Masyarakat sipil", None)]
@@ -211,7 +232,7 @@ def load_demo() -> tuple[Conference, bool]:
         people[key] = create_person(
             conference, name, honorific=honorific, position=position,
             organisation=organisation, sector=sector, gender=gender, is_demo=is_demo,
-            bio_id=bio_id, bio_en=bio_en, email=EMAILS.get(key),
+            bio_id=bio_id, bio_en=bio_en, email=_email(key),
         )
 
     ballroom = rooms["Ballroom"]
@@ -276,6 +297,10 @@ def load_demo() -> tuple[Conference, bool]:
     conference.registration_capacity = 450
     db.session.flush()
     _invite_delegates(conference)
+    for position, (title_id, title_en, details_id, details_en, due_on) in enumerate(SPEAKER_TASKS):
+        db.session.add(SpeakerTask(conference_id=conference.id, title_id=title_id, title_en=title_en,
+                                   details_id=details_id, details_en=details_en, due_on=due_on,
+                                   position=position))
     publish(conference, note="Demo")
     _register_attendees(conference)
     return conference, True

@@ -29,13 +29,14 @@ users_cli = AppGroup("users", help="Manage user accounts.")
 )
 @click.option(
     "--role",
-    type=click.Choice([MembershipRole.ORGANISER.value, MembershipRole.CHECKIN.value]),
+    type=click.Choice([role.value for role in MembershipRole]),
     default=MembershipRole.ORGANISER.value,
     show_default=True,
-    help="organiser: runs the conference; checkin: check-in staff, who use the check-in desk only.",
+    help="organiser: runs the conference; checkin: check-in staff, who use the check-in desk only; "
+    "viewer: sees the organiser pages but changes nothing.",
 )
 def create_organiser_command(email: str, password: str, slugs: tuple[str, ...], role: str) -> None:
-    """Create an organiser (or check-in staff) account, or update its password and conferences."""
+    """Create an organiser (or check-in staff, or viewer) account, or update its password and conferences."""
     if slugs:
         conferences = list(db.session.scalars(select(Conference).where(Conference.slug.in_(slugs))))
         missing = sorted(set(slugs) - {c.slug for c in conferences})
@@ -43,18 +44,21 @@ def create_organiser_command(email: str, password: str, slugs: tuple[str, ...], 
             raise click.ClickException(f"no conference with slug: {', '.join(missing)}")
     else:
         conferences = list(db.session.scalars(select(Conference).order_by(Conference.id)))
-    staff = role == MembershipRole.CHECKIN.value
+    membership_role = MembershipRole(role)
+    staff = membership_role is not MembershipRole.ORGANISER
     try:
-        # Check-in staff: the same account rules, then the check-in role instead of organiser.
+        # Check-in staff and viewers: the same account rules, then their role instead of organiser.
         user = create_organiser(email, password, [] if staff else conferences)
     except DomainError as error:
         raise click.ClickException(error.message) from None
     if staff:
         for conference in conferences:
-            grant_role(user, conference, MembershipRole.CHECKIN)
+            grant_role(user, conference, membership_role)
     db.session.commit()
     names = ", ".join(c.slug for c in conferences) or "no conference yet"
-    if staff:
+    if membership_role is MembershipRole.CHECKIN:
         click.echo(f"Check-in staff {user.email} can use the check-in desk of: {names}")
+    elif membership_role is MembershipRole.VIEWER:
+        click.echo(f"Viewer {user.email} can see (not change) the organiser pages of: {names}")
     else:
         click.echo(f"Organiser {user.email} can manage: {names}")

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from flask import abort
+from flask import abort, request
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -154,16 +154,33 @@ def conferences_managed_by(user) -> list[Conference]:
     )
 
 
-def get_conference_or_404(slug: str, *, manage: bool = False) -> Conference:
+def _views_manage_pages(conference: Conference) -> bool:
+    return bool(getattr(current_user, "is_authenticated", False)
+                and current_user.can_view_manage_pages_of(conference))
+
+
+def get_conference_or_404(slug: str, *, manage: bool = False, organisers_only: bool = False) -> Conference:
     """The conference the current user may see (or manage); 404 otherwise, so
-    drafts and other people's conferences do not reveal that they exist."""
+    drafts and other people's conferences do not reveal that they exist.
+
+    With manage=True, viewers (read-only team members) also get the organiser
+    pages, but only to read them: any method other than GET/HEAD answers 403.
+    `organisers_only` keeps a page from viewers too (pages showing secrets)."""
     conference = db.session.scalar(select(Conference).where(Conference.slug == slug))
     if conference is None:
         abort(404)
-    allowed = conference.can_manage(current_user) if manage else conference.can_view(current_user)
-    if not allowed:
-        abort(404)
-    return conference
+    if not manage:
+        # Viewers see a draft's public pages as organisers do (the home page links there).
+        if not (conference.can_view(current_user) or _views_manage_pages(conference)):
+            abort(404)
+        return conference
+    if conference.can_manage(current_user):
+        return conference
+    if not organisers_only and _views_manage_pages(conference):
+        if request.method not in ("GET", "HEAD"):
+            abort(403)
+        return conference
+    abort(404)
 
 
 @dataclass

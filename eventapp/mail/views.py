@@ -1,7 +1,8 @@
 """The organiser's Outbox: the conference's messages, what became of each, and
 a retry for those that failed. With MAIL_DELIVERY=keep (development) nothing is
 sent, and the Outbox shows each message with its personal link filled in, so
-organisers can try the invitee's side."""
+organisers can try the invitee's side. Organisers only: viewers (read-only
+team members) get 404, since messages carry personal links."""
 from __future__ import annotations
 
 import re
@@ -52,7 +53,7 @@ def linkify(text: str) -> Markup:
 @bp.get("/manage/<slug>/outbox")
 @login_required
 def manage_outbox(slug: str):
-    conference = get_conference_or_404(slug, manage=True)
+    conference = get_conference_or_404(slug, manage=True, organisers_only=True)
     in_conference = OutboxMessage.conference_id == conference.id
     counts = {status: 0 for status in MessageStatus}
     for value, count in db.session.execute(
@@ -116,7 +117,7 @@ def _render_message(conference: Conference, message: OutboxMessage, form: Confir
 @bp.get("/manage/<slug>/outbox/<int:message_id>")
 @login_required
 def manage_message(slug: str, message_id: int):
-    conference = get_conference_or_404(slug, manage=True)
+    conference = get_conference_or_404(slug, manage=True, organisers_only=True)
     message = _message_or_404(conference, message_id)
     return _render_message(conference, message, ConfirmForm())
 
@@ -124,7 +125,7 @@ def manage_message(slug: str, message_id: int):
 @bp.post("/manage/<slug>/outbox/<int:message_id>/retry")
 @login_required
 def manage_retry(slug: str, message_id: int):
-    conference = get_conference_or_404(slug, manage=True)
+    conference = get_conference_or_404(slug, manage=True, organisers_only=True)
     message = _message_or_404(conference, message_id)
     form = ConfirmForm()
     if form.validate_on_submit():

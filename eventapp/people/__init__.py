@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("people", __name__)
 
-from . import manage  # noqa: E402,F401  (routes register on bp)
+from . import manage, photos  # noqa: E402,F401  (routes register on bp)

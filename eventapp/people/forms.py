@@ -3,14 +3,17 @@ services in people.services check the rules (a unique e-mail address)."""
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, SelectField, StringField, TextAreaField
+from flask_wtf.file import FileField
+from wtforms import BooleanField, EmailField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..conferences.forms import strip
 from ..forms import email_address, max_length, required
 from ..i18n import _l
-from .models import GENDER_LABELS, SECTOR_LABELS, Gender, Sector
+from .models import GENDER_LABELS, SECTOR_LABELS, SPEAKER_EDITABLE_FIELDS, Gender, Sector
+from .profile import FIELD_LABELS
 
 
 class PersonForm(FlaskForm):
@@ -34,6 +37,15 @@ class PersonForm(FlaskForm):
                        validators=[Optional(), email_address(), max_length(254)])
     bio_id = TextAreaField(_l("Short biography (Indonesian)"), filters=[strip])
     bio_en = TextAreaField(_l("Short biography (English)"), filters=[strip])
+    # Edit page only (not part of values()): the speaker's locks and the photo.
+    locked_fields = SelectMultipleField(
+        _l("Fields the speaker cannot change"),
+        choices=[SelectChoice(name, FIELD_LABELS[name]) for name in SPEAKER_EDITABLE_FIELDS],
+        widget=ListWidget(prefix_label=False), option_widget=CheckboxInput(),
+    )
+    # Not called "photo": the form is filled from the Person, whose .photo is a row.
+    photo_upload = FileField(_l("New photo (JPEG, PNG or WebP, at most 5 MB)"))
+    remove_photo = BooleanField(_l("Remove the photo"))
 
     def __init__(self, *args, obj=None, **kwargs):
         super().__init__(*args, obj=obj, **kwargs)

@@ -16,7 +16,9 @@ from ..extensions import db
 from ..pagination import like_pattern, paginate, search_term, sort_choice
 from . import bp
 from .forms import PersonForm
+from .photos import max_bytes
 from .models import GENDER_LABELS, SECTOR_LABELS, Person, Sector
+from .profile import remove_photo, set_locks, set_photo
 from .services import create_person, delete_person, roles_of, session_counts, update_person
 
 SORTS = {
@@ -106,8 +108,16 @@ def manage_edit(slug: str, person_id: int):
     if form.validate_on_submit():
         try:
             update_person(person, actor=current_user, **form.values())
+            set_locks(person, form.locked_fields.data or [], actor=current_user)
+            if form.remove_photo.data:
+                remove_photo(person, actor=current_user, by_organiser=True)
+            upload = form.photo_upload.data
+            if upload:
+                set_photo(person, upload.read(max_bytes() + 1), actor=current_user)
         except DomainError as error:
             db.session.rollback()
+            if error.field == "photo":
+                error.field = "photo_upload"
             show_domain_error(form, error)
         else:
             name = person.display_name

@@ -200,3 +200,94 @@ def mark_seen(agenda: PersonalAgenda, latest: AgendaRelease | None) -> None:
     if latest is not None and agenda.seen_release != latest.number:
         agenda.seen_release = latest.number
         db.session.flush()
+
+
+# --- stars -----------------------------------------------------------------------------------
+
+
+def star(agenda: PersonalAgenda, uid: str) -> None:
+    """Add a session (by its stable uid) to the personal agenda. Starring twice
+    keeps one row: the unique constraint decides when two requests race."""
+    import uuid as uuid_module
+
+    from .models import StarredSession
+
+    value = uuid_module.UUID(str(uid))
+    if value in {star.session_uid for star in agenda.stars}:
+        return
+    try:
+        with db.session.begin_nested():
+            db.session.add(StarredSession(agenda_id=agenda.id, session_uid=value))
+    except IntegrityError:
+        pass  # starred at the same moment in another tab
+    db.session.expire(agenda, ["stars"])
+
+
+def unstar(agenda: PersonalAgenda, uid: str) -> None:
+    """Remove a star (nothing happens when there is none)."""
+    import uuid as uuid_module
+
+    from .models import StarredSession
+
+    value = uuid_module.UUID(str(uid))
+    from sqlalchemy import delete
+
+    db.session.execute(
+        delete(StarredSession).where(StarredSession.agenda_id == agenda.id, StarredSession.session_uid == value)
+    )
+    db.session.expire(agenda, ["stars"])
+    db.session.flush()
+
+
+def feed_sessions(conference: Conference, user, release: AgendaRelease | None) -> list[PublicSession] | None:
+    """What a user's calendar feed holds now: the sessions of the latest release
+    they speak in, attend or starred. None when they are neither speaker nor
+    attendee of the conference any more (the feed then is not found)."""
+    from ..agenda.releases import public_agenda
+
+    person = speaker_in(conference, user)
+    registration = registration_in(conference, user)
+    if person is None and registration is None:
+        return None
+    personal = personal_agenda(conference, user)
+    return [entry.session for entry in entries(
+        public_agenda(release), person_id=person.id if person else None,
+        registration=registration, starred=personal.starred_uids,
+    )]
+
+
+def conference_by_slug(slug: str) -> Conference | None:
+    """Personal pages find the conference whatever its status: speakers and
+    attendees prepare before the agenda is public."""
+    return db.session.scalar(select(Conference).where(Conference.slug == slug))
+
+
+def my_conferences_loaded(user) -> list[MyConference]:
+    """my_conferences with each conference loaded in the same query (the /me
+    page: three queries, whatever the number of conferences)."""
+    from sqlalchemy.orm import joinedload
+
+    from ..accounts.models import ConferenceMembership
+
+    found: dict[int, MyConference] = {}
+
+    def entry(conference: Conference) -> MyConference:
+        return found.setdefault(conference.id, MyConference(conference))
+
+    for person in db.session.scalars(
+        select(Person).where(Person.email == user.email).options(joinedload(Person.conference))
+    ):
+        entry(person.conference).person = person
+    for registration in db.session.scalars(
+        select(Registration).where(Registration.email == user.email,
+                                   Registration.status != RegistrationStatus.CANCELLED,
+                                   Registration.erased_at.is_(None))
+        .options(joinedload(Registration.conference))
+    ):
+        entry(registration.conference).registration = registration
+    for membership in db.session.scalars(
+        select(ConferenceMembership).where(ConferenceMembership.user_id == user.id)
+        .options(joinedload(ConferenceMembership.conference))
+    ):
+        entry(membership.conference).role = membership.role
+    return sorted(found.values(), key=lambda m: (m.conference.starts_on, m.conference.id), reverse=True)

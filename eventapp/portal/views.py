@@ -1,2 +1,2 @@
 """Routes of the personal pages; each audience has its own module."""
-from . import attendee, feeds, me, profile, speaker  # noqa: F401  (routes register on bp)
+from . import attendee, feeds, me, profile, speaker, tasks  # noqa: F401  (routes register on bp)
