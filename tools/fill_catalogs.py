@@ -24,8 +24,12 @@ def _load(lang: str):
 
 
 def _save(lang: str, catalog) -> None:
-    with (ROOT / lang / "LC_MESSAGES" / "messages.po").open("wb") as f:
+    """Write beside the catalog, then replace it: a failure never leaves it half-written."""
+    target = ROOT / lang / "LC_MESSAGES" / "messages.po"
+    partial = target.with_suffix(".po.partial")
+    with partial.open("wb") as f:
         write_po(f, catalog, sort_output=True, no_location=True, width=100)
+    partial.replace(target)
 
 
 def _key(message_id) -> str:
@@ -58,6 +62,8 @@ def fill_indonesian(sources: list[Path]) -> list[str]:
         if not message.id:
             continue
         text = translations.get(_key(message.id))
+        if isinstance(text, list):  # a plural entry: Indonesian uses its first form
+            text = text[0]
         if text:
             # Indonesian has a single plural form.
             message.string = (text,) if isinstance(message.id, tuple) else text
