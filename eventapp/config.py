@@ -129,6 +129,9 @@ def load_config(instance_path: Path, overrides: dict[str, object] | None = None)
         "ACCOUNT_LINK_EMAIL_RATE_LIMIT": os.environ.get("ACCOUNT_LINK_EMAIL_RATE_LIMIT", "3 per 10 minutes"),
         "SIGN_IN_LINK_MINUTES": int(os.environ.get("SIGN_IN_LINK_MINUTES", "15")),
         "PASSWORD_RESET_MINUTES": int(os.environ.get("PASSWORD_RESET_MINUTES", "30")),
+        # Uploads: a speaker's photo, and any request body at all (CSV imports included).
+        "PHOTO_MAX_BYTES": int(os.environ.get("PHOTO_MAX_BYTES", str(5 * 1024 * 1024))),
+        "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_UPLOAD_BYTES", str(20 * 1024 * 1024))),
         # Behind a reverse proxy: how many proxies set X-Forwarded-For/-Proto, so
         # rate limits count the visitor's address and not the proxy's.
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),

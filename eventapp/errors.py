@@ -55,6 +55,13 @@ def register_error_pages(app: Flask) -> None:
     def method_not_allowed(_error):
         return page(405, _("Not allowed"), _("This page cannot be used that way."))
 
+    @app.errorhandler(413)
+    def too_large(_error):
+        limit = app.config.get("MAX_CONTENT_LENGTH") or 0
+        return page(413, _("File too large"),
+                    _("What you sent is larger than %(size)d MB. Choose a smaller file and try again.",
+                      size=max(1, limit // (1024 * 1024))))
+
     @app.errorhandler(429)
     def too_many_requests(_error):
         # Flask-Limiter adds Retry-After and the X-RateLimit headers to this response.

@@ -175,3 +175,14 @@ def sign_in_as(make, auth, world):
         auth.login(user)
 
     return sign_in
+
+
+@pytest.fixture
+def english(client):
+    """Pages and messages in English (the source strings) for tests that assert on
+    them: the visitor's language for requests, and the locale for service calls."""
+    from flask_babel import force_locale
+
+    client.post("/language", data={"lang": "en", "next": "/"})
+    with force_locale("en"):
+        yield

@@ -37,3 +37,13 @@ def test_method_not_allowed_has_a_page(client):
     response = client.delete("/")
     assert response.status_code == 405
     assert "Tidak diizinkan" in response.get_data(as_text=True)
+
+
+def test_a_request_body_over_the_limit_gets_the_413_page(client, app):
+    app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024
+    try:
+        response = client.post("/login", data={"email": "x" * (2 * 1024 * 1024), "password": "y"})
+    finally:
+        app.config["MAX_CONTENT_LENGTH"] = 20 * 1024 * 1024
+    assert response.status_code == 413
+    assert "1 MB" in response.get_data(as_text=True)

@@ -14,6 +14,8 @@ from eventapp.mail.models import OutboxMessage
 
 from ..checkers import validate_html
 
+pytestmark = pytest.mark.usefixtures("english")  # they assert on English messages
+
 
 @pytest.fixture
 def conf(make):

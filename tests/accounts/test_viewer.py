@@ -18,6 +18,8 @@ from eventapp.mail.models import OutboxMessage
 from ..conftest import TEST_PASSWORD
 from ..test_csrf import WRITE_METHODS, counts
 
+pytestmark = pytest.mark.usefixtures("english")  # they assert on English messages
+
 # Viewers get 404 on these (organisers-only pages, or the desk's staff pages).
 OUTBOX = ("mail.",)
 DESK = ("registration.desk", "registration.badge")

@@ -17,6 +17,8 @@ from eventapp.people.profile import set_locks
 from ..checkers import validate_html
 from .test_photos import image_bytes
 
+pytestmark = pytest.mark.usefixtures("english")  # they assert on English messages
+
 
 @pytest.fixture
 def conf(make, auth):

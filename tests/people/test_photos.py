@@ -17,6 +17,8 @@ from eventapp.people.photos import store_photo
 
 from ..checkers import validate_html
 
+pytestmark = pytest.mark.usefixtures("english")  # they assert on English messages
+
 # --- images ----------------------------------------------------------------------------
 
 

@@ -12,6 +12,8 @@ from eventapp.registration.models import RegistrationStatus
 
 from ..checkers import validate_html
 
+pytestmark = pytest.mark.usefixtures("english")  # they assert on English messages
+
 
 @pytest.fixture
 def setup(make, world, auth):
@@ -125,7 +127,7 @@ def test_changes_since_last_visit_are_highlighted_once(client, make, setup):
     html = client.get("/c/draf/my/agenda").get_data(as_text=True)
     assert "1 change since your last visit" in html
     assert "Changed since your last visit:" in html
-    assert "10.00" in html and "09.00" in html  # new time, and what it was
+    assert "10:00" in html and "09:00" in html  # new time, and what it was
 
     html = client.get("/c/draf/my/agenda").get_data(as_text=True)
     assert "since your last visit" not in html

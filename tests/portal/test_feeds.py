@@ -10,6 +10,8 @@ from eventapp.extensions import db
 from eventapp.portal.feeds import feed_url_for
 from eventapp.portal.services import feed_token, personal_agenda
 
+pytestmark = pytest.mark.usefixtures("english")  # they assert on English messages
+
 
 @pytest.fixture
 def attendee(make, world):

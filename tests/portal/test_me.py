@@ -1,7 +1,11 @@
 """/me: every conference of the signed-in person, with their pages there."""
 from __future__ import annotations
 
+import pytest
+
 from eventapp.extensions import db
+
+pytestmark = pytest.mark.usefixtures("english")  # they assert on English messages
 
 
 def test_empty_state_explains(client, make, auth):

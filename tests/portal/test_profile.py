@@ -17,6 +17,8 @@ from eventapp.people.photos import store_photo
 from ..checkers import validate_html
 from ..people.test_photos import bomb, image_bytes, jpeg_with_exif
 
+pytestmark = pytest.mark.usefixtures("english")  # they assert on English messages
+
 URL = "/c/prof/my/profile"
 
 

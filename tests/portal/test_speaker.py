@@ -14,6 +14,8 @@ from eventapp.portal.models import PersonalAgenda
 
 from ..checkers import validate_html
 
+pytestmark = pytest.mark.usefixtures("english")  # they assert on English messages
+
 SPEAKER_EMAIL = "pembicara@example.org"
 
 
@@ -54,9 +56,9 @@ def page(client, slug="konf"):
 def test_page_shows_the_session_as_published(client, setup):
     html = page(client)
     assert "Sesi Pangan" in html
-    assert "09.00–10.30 WIB" in html
+    assert "09:00–10:30 WIB" in html
     assert "Ruang Melati" in html
-    assert "Lift di lobi timur" in html
+    assert "Lift in the east lobby" in html
     assert "Pangan Sehat" in html
     assert "Budi Panelis" in html
     assert "Sari Moderator" in html

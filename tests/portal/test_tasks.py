@@ -14,6 +14,8 @@ from eventapp.portal.speaker_services import create_task, set_task_done
 
 from ..checkers import validate_html
 
+pytestmark = pytest.mark.usefixtures("english")  # they assert on English messages
+
 
 def count(model, *where) -> int:
     return db.session.scalar(select(func.count()).select_from(model).where(*where))
