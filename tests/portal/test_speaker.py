@@ -26,7 +26,7 @@ def setup(make, auth):
     conf = make.conference(slug="konf", title_id="Konferensi Uji")
     room = make.room(conf, "Ruang Melati", accessibility_id="Lift di lobi timur",
                      accessibility_en="Lift in the east lobby")
-    theme = make.sub_theme(conf, code="PS", title_id="Pangan Sehat")
+    theme = make.sub_theme(conf, code="PS", title_id="Pangan Sehat", title_en="Healthy food")
     me = make.person(conf, "Dewi Pembicara", email=SPEAKER_EMAIL)
     other = make.person(conf, "Budi Panelis", email="budi@example.org")
     moderator = make.person(conf, "Sari Moderator")
@@ -59,7 +59,7 @@ def test_page_shows_the_session_as_published(client, setup):
     assert "09:00–10:30 WIB" in html
     assert "Ruang Melati" in html
     assert "Lift in the east lobby" in html
-    assert "Pangan Sehat" in html
+    assert "Healthy food" in html
     assert "Budi Panelis" in html
     assert "Sari Moderator" in html
     assert "Tono Diundang" not in html  # invited, not confirmed: private
