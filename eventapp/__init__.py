@@ -95,6 +95,7 @@ def register_blueprints(app: Flask) -> None:
     from .api import bp as api_bp
     from .audit import bp as audit_bp
     from .conferences import bp as conferences_bp
+    from .insights import bp as insights_bp
     from .invitations import bp as invitations_bp
     from .mail import bp as mail_bp
     from .people import bp as people_bp
@@ -102,7 +103,7 @@ def register_blueprints(app: Flask) -> None:
     from .registration import bp as registration_bp
 
     for blueprint in (conferences_bp, agenda_bp, people_bp, accounts_bp, audit_bp, api_bp,
-                      invitations_bp, registration_bp, mail_bp, portal_bp):
+                      invitations_bp, registration_bp, mail_bp, portal_bp, insights_bp):
         app.register_blueprint(blueprint)
 
 

@@ -100,6 +100,8 @@ class Conference(Bilingual, db.Model):
     registration_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     registration_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     registration_requires_approval: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # The organisers publish the speakers' gender and sector balance (insights).
+    representation_public: Mapped[bool] = mapped_column(default=False, server_default=false())
     is_demo: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
