@@ -17,7 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import distinct, func, select
+from sqlalchemy import distinct, func, or_, select
 
 from ..agenda.models import AgendaSession, RoleKind, SessionRole
 from ..conferences.models import Conference
@@ -75,7 +75,7 @@ class SessionBalance:
 
     @property
     def all_male(self) -> bool:
-        """A panel where no woman speaks (the "manel")."""
+        """A panel where no woman speaks (an all-male panel, or men and people who did not state a gender)."""
         return self.is_panel and self.speakers.get(Gender.WOMAN.value) == 0
 
     @property
@@ -292,6 +292,42 @@ def needs_by_session(conference: Conference) -> dict[int, dict[str, int]]:
     return result
 
 
+def _has_need():
+    return or_(*(getattr(Registration, column).is_(True) for column in NEED_COLUMNS),
+               Registration.needs_other != "")
+
+
+def _confirmed_with_needs(conference: Conference):
+    return (Registration.conference_id == conference.id, Registration.status == RegistrationStatus.CONFIRMED,
+            Registration.erased_at.is_(None), _has_need())
+
+
+def attendees_with_needs(conference: Conference) -> list[Registration]:
+    """Every confirmed attendee who stated a need, by name (one query; for the
+    organisers' printable per-room lists — everybody attends the plenaries)."""
+    return list(db.session.scalars(
+        select(Registration).where(*_confirmed_with_needs(conference))
+        .order_by(func.lower(Registration.full_name), Registration.id)
+    ))
+
+
+def attendees_with_needs_by_session(conference: Conference, session_ids: list[int]) -> dict[int, list[Registration]]:
+    """{session id: confirmed attendees with a need holding a seat there}, by
+    name. One query whatever the number of sessions."""
+    result: dict[int, list[Registration]] = {session_id: [] for session_id in session_ids}
+    if not session_ids:
+        return result
+    for session_id, registration in db.session.execute(
+        select(SessionChoice.session_id, Registration)
+        .join(Registration, SessionChoice.registration_id == Registration.id)
+        .where(*_confirmed_with_needs(conference), SessionChoice.session_id.in_(session_ids),
+               SessionChoice.status == ChoiceStatus.CONFIRMED)
+        .order_by(func.lower(Registration.full_name), Registration.id)
+    ):
+        result[session_id].append(registration)
+    return result
+
+
 def _value(value: Any) -> Any:
     return value.value if hasattr(value, "value") else value
 
@@ -299,5 +335,5 @@ def _value(value: Any) -> Any:
 __all__ = [
     "Tally", "SessionBalance", "SpeakerReport", "speaker_report", "session_balance",
     "release_speaker_report", "participation", "invitations_by_category", "needs_overall",
-    "needs_by_session", "suppressed",
+    "needs_by_session", "suppressed", "attendees_with_needs", "attendees_with_needs_by_session",
 ]
