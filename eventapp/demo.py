@@ -290,6 +290,9 @@ def load_demo() -> tuple[Conference, bool]:
         title_id="Penutupan", title_en="Closing",
     )
     assign_person(closing, people["deputi"], RoleKind.SPEAKER)
+    # Closing remarks from government and parliament: two men, which the
+    # representation dashboard flags (a panel with no woman speaking).
+    assign_person(closing, people["dpr2"], RoleKind.SPEAKER)
 
     conference.status = ConferenceStatus.PUBLISHED
     conference.contact_email = "sekretariat@konas.demo.example"
