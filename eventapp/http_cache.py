@@ -20,6 +20,7 @@ from .i18n import current_language
 PUBLIC_FIELDS = (
     "slug", "title_id", "title_en", "theme_id", "theme_en", "description_id", "description_en",
     "organisers", "timezone", "starts_on", "ends_on", "status", "registration_mode",
+    "representation_public",
 )
 
 

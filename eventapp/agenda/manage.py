@@ -291,6 +291,7 @@ def _render_edit(
         person_form=person_form,
         people_errors=people_errors or [],
         warnings=find_conflicts(conference).for_session(session.id),
+        panel_warnings=_panel_warnings(session),
         person_q=term,
         person_results=results,
         in_session=in_session,
@@ -367,9 +368,20 @@ def _people_error(conference: Conference, session_id: int, message: str):
     return _render_edit(conference, session, people_errors=[message], status=422)
 
 
-def _back_to_people(conference: Conference, session: AgendaSession, message: str):
+def _panel_warnings(session: AgendaSession) -> list[str]:
+    from ..insights.warnings import panel_warnings  # late: insights imports agenda
+
+    return panel_warnings(session)
+
+
+def _back_to_people(conference: Conference, session: AgendaSession, message: str,
+                    before: list[str] | None = None):
     db.session.commit()
     flash(message, "success")
+    if before is not None:
+        from ..insights.warnings import flash_new_panel_warnings
+
+        flash_new_panel_warnings(session, before)
     return redirect(_edit_url(conference, session) + "#people", code=303)
 
 
@@ -386,11 +398,12 @@ def manage_role_add(slug: str, session_id: int):
     )
     if person is None:
         abort(404)
+    before = _panel_warnings(session)
     try:
         assign_person(session, person, RoleKind(form.role.data), actor=current_user)
     except DomainError as error:
         return _people_error(conference, session_id, error.message)
-    return _back_to_people(conference, session, _("%(name)s added.", name=person.display_name))
+    return _back_to_people(conference, session, _("%(name)s added.", name=person.display_name), before)
 
 
 @bp.post("/manage/<slug>/sessions/<int:session_id>/roles/new-person")
@@ -401,6 +414,7 @@ def manage_role_new_person(slug: str, session_id: int):
     form = NewPersonForm(prefix="new_person")
     if not form.validate_on_submit():
         return _render_edit(conference, session, person_form=form, status=422)
+    before = _panel_warnings(session)
     try:
         # One transaction: the person exists only if the role does.
         person = create_person(
@@ -421,7 +435,7 @@ def manage_role_new_person(slug: str, session_id: int):
         people_errors: list[str] = []
         _put_error(form, error, people_errors)
         return _render_edit(conference, session, person_form=form, people_errors=people_errors, status=422)
-    return _back_to_people(conference, session, _("%(name)s added.", name=person.display_name))
+    return _back_to_people(conference, session, _("%(name)s added.", name=person.display_name), before)
 
 
 @bp.post("/manage/<slug>/sessions/<int:session_id>/roles/<int:role_id>")
@@ -433,8 +447,9 @@ def manage_role_update(slug: str, session_id: int, role_id: int):
     form = RoleForm()
     if not form.validate_on_submit():
         return _people_error(conference, session_id, _("Choose a role."))
+    before = _panel_warnings(session)
     change_role(role, RoleKind(form.role.data), actor=current_user)
-    return _back_to_people(conference, session, _("Role changed."))
+    return _back_to_people(conference, session, _("Role changed."), before)
 
 
 @bp.post("/manage/<slug>/sessions/<int:session_id>/roles/<int:role_id>/move")
@@ -457,6 +472,7 @@ def manage_role_remove(slug: str, session_id: int, role_id: int):
     session = _session_or_404(conference, session_id)
     role = _role_or_404(session, role_id)
     name = role.person.display_name
+    before = _panel_warnings(session)
     remove_role(role, actor=current_user)
-    return _back_to_people(conference, session, _("%(name)s removed from the session.", name=name))
+    return _back_to_people(conference, session, _("%(name)s removed from the session.", name=name), before)
 

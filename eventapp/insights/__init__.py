@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("insights", __name__)
 
-from . import views  # noqa: E402,F401  (routes register on bp)
+from . import access, exports, public, views  # noqa: E402,F401  (routes register on bp)
