@@ -13,6 +13,10 @@ MO_FILES := $(PO_FILES:.po=.mo)
 run: install translations migrate demo  ## set up everything and serve http://127.0.0.1:5000
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
+.PHONY: serve
+serve: install translations migrate  ## production server (gunicorn); needs SECRET_KEY, see README "Deployment"
+	EVENTAPP_ENV=$${EVENTAPP_ENV:-production} $(VENV)/bin/gunicorn -c gunicorn.conf.py wsgi:app
+
 test: install translations checkers  ## set up everything and run the test suite
 	$(PY) -m pytest $(PYTEST_ARGS)
 

@@ -10,7 +10,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from .config import load_config
-from .extensions import babel, csrf, db, limiter, login_manager, migrate
+from .extensions import babel, cache, csrf, db, limiter, login_manager, migrate
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -48,6 +48,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         hops = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
 
+    from .logging_setup import init_app as init_logging
+
+    init_logging(app)
     register_extensions(app)
     register_blueprints(app)
     register_template_helpers(app)
@@ -72,6 +75,7 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)
+    cache.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
@@ -95,6 +99,7 @@ def register_blueprints(app: Flask) -> None:
     from .api import bp as api_bp
     from .audit import bp as audit_bp
     from .conferences import bp as conferences_bp
+    from .health import bp as health_bp
     from .insights import bp as insights_bp
     from .invitations import bp as invitations_bp
     from .mail import bp as mail_bp
@@ -103,7 +108,7 @@ def register_blueprints(app: Flask) -> None:
     from .registration import bp as registration_bp
 
     for blueprint in (conferences_bp, agenda_bp, people_bp, accounts_bp, audit_bp, api_bp,
-                      invitations_bp, registration_bp, mail_bp, portal_bp, insights_bp):
+                      invitations_bp, registration_bp, mail_bp, portal_bp, insights_bp, health_bp):
         app.register_blueprint(blueprint)
 
 

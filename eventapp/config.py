@@ -6,6 +6,7 @@
 | DATABASE_URL    | sqlite:///<instance>/eventapp.sqlite3     |
 | SECRET_KEY      | generated once into instance/secret_key (development only) |
 | MAIL_SERVER …   | see README                                |
+| CACHE_REDIS_URL | unset: in-process cache (SimpleCache)     |
 """
 from __future__ import annotations
 
@@ -76,6 +77,13 @@ def _mail_delivery(production: bool) -> str:
     return value
 
 
+def _log_format(production: bool) -> str:
+    value = os.environ.get("LOG_FORMAT") or ("json" if production else "text")
+    if value not in {"text", "json"}:
+        raise ConfigError(f"LOG_FORMAT must be 'text' or 'json', not {value!r}")
+    return value
+
+
 def load_config(instance_path: Path, overrides: dict[str, object] | None = None) -> dict[str, object]:
     """Settings from the environment; `overrides` (tests, embedding) win over it."""
     overrides = overrides or {}
@@ -136,4 +144,13 @@ def load_config(instance_path: Path, overrides: dict[str, object] | None = None)
         # rate limits count the visitor's address and not the proxy's.
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
         "CHECK_DATABASE_ON_START": True,
+        # json: one JSON line per request and per error on stderr (eventapp/logging_setup.py).
+        "LOG_FORMAT": _log_format(production),
+        # Published pages and exports (Flask-Caching): in-process by default,
+        # Redis when CACHE_REDIS_URL is set (shared by every app server).
+        "CACHE_TYPE": os.environ.get("CACHE_TYPE")
+        or ("RedisCache" if os.environ.get("CACHE_REDIS_URL") else "SimpleCache"),
+        "CACHE_REDIS_URL": os.environ.get("CACHE_REDIS_URL", ""),
+        "CACHE_DEFAULT_TIMEOUT": int(os.environ.get("CACHE_DEFAULT_TIMEOUT", "3600")),
+        "CACHE_KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "eventapp:"),
     }

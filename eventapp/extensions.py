@@ -1,5 +1,6 @@
 """Extension objects only; they are bound to an app in create_app()."""
 from flask_babel import Babel
+from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -30,3 +31,5 @@ csrf = CSRFProtect()
 babel = Babel()
 # Storage and switches come from the app config (RATELIMIT_STORAGE_URI…).
 limiter = Limiter(get_remote_address)
+# Public pages and exports per release (eventapp.page_cache); CACHE_* from the app config.
+cache = Cache()

@@ -16,6 +16,7 @@ from ..conferences.models import Conference, Room, Venue
 from ..conferences.services import get_conference_or_404
 from ..extensions import db
 from ..http_cache import conditional
+from ..page_cache import cached_page
 from ..i18n import current_language
 from . import bp, exports
 from .releases import PublicAgenda, PublicSession, latest_release, public_agenda
@@ -73,7 +74,9 @@ def _export(conference: Conference, release, agenda: PublicAgenda,
     """Answer conditionally (ETag / 304), in the requested language."""
     lang = _language()
     with force_locale(lang):
-        return conditional(conference, release, lambda: build(conference, release, agenda, lang), personal=False)
+        return conditional(conference, release, lambda: cached_page(
+            conference, release, f"export:{request.endpoint}", lambda: build(conference, release, agenda, lang),
+            lang, personal=False), personal=False)
 
 
 def _ical_response(conference, release, sessions, lang, name, filename) -> Response:

@@ -17,6 +17,7 @@ from markupsafe import Markup
 from ..conferences.models import Conference
 from ..conferences.services import get_conference_or_404, group_agenda
 from ..http_cache import conditional
+from ..page_cache import cached_page
 from ..i18n import current_language, format_clock, zone_label
 from ..people.models import SECTOR_LABELS, Sector
 from . import bp
@@ -250,7 +251,8 @@ def public_day(slug: str):
 
     # Without ?day the page shows today's programme when the conference is on.
     today = clock().astimezone(conference.zone).date().isoformat()
-    return conditional(conference, release, build, today)
+    return conditional(conference, release,
+                       lambda: cached_page(conference, release, "agenda.day", build, today), today)
 
 
 # --- now and next -------------------------------------------------------------------
@@ -299,7 +301,9 @@ def public_now(slug: str):
         )
 
     # The page changes with the clock: one validator per minute.
-    return conditional(conference, release, build, moment.replace(second=0, microsecond=0).isoformat())
+    minute = moment.replace(second=0, microsecond=0).isoformat()
+    return conditional(conference, release,
+                       lambda: cached_page(conference, release, "agenda.now", build, minute), minute)
 
 
 # --- one session --------------------------------------------------------------------
@@ -351,9 +355,9 @@ def event_data(session: PublicSession, conference: Conference, url: str) -> dict
 def public_session(slug: str, session_id: int):
     """A published session: time, room, people, calendar link and share tags."""
     conference, release = _load(slug)
-    session = _find(public_agenda(release).sessions, session_id)
 
     def build():
+        session = _find(public_agenda(release).sessions, session_id)
         url = request.base_url
         return render_template(
             "agenda/public/session.html", conference=conference, session=session,
@@ -361,7 +365,7 @@ def public_session(slug: str, session_id: int):
             json_ld=json_ld(event_data(session, conference, url)),
         )
 
-    return conditional(conference, release, build)
+    return conditional(conference, release, lambda: cached_page(conference, release, "agenda.session", build))
 
 
 # --- speakers ---------------------------------------------------------------------
@@ -392,22 +396,22 @@ def public_people(slug: str):
             sector=sector, organisation=organisation,
         )
 
-    return conditional(conference, release, build)
+    return conditional(conference, release, lambda: cached_page(conference, release, "agenda.people", build))
 
 
 @bp.get("/c/<slug>/speakers/<int:person_id>")
 def public_person(slug: str, person_id: int):
     conference, release = _load(slug)
-    agenda = public_agenda(release)
-    person = _find(agenda.people, person_id)
 
     def build():
+        agenda = public_agenda(release)
+        person = _find(agenda.people, person_id)
         appearances = [(s, [r.role_label for r in s.roles if r.person.id == person.id])
                        for s in agenda.sessions if any(r.person.id == person.id for r in s.roles)]
         return render_template("agenda/public/person.html", conference=conference, person=person,
                                appearances=appearances)
 
-    return conditional(conference, release, build)
+    return conditional(conference, release, lambda: cached_page(conference, release, "agenda.person", build))
 
 
 # --- sub-themes ----------------------------------------------------------------------
@@ -424,20 +428,20 @@ def public_sub_themes(slug: str):
         return render_template("agenda/public/sub_themes.html", conference=conference,
                                sub_themes=agenda.sub_themes, counts=counts)
 
-    return conditional(conference, release, build)
+    return conditional(conference, release, lambda: cached_page(conference, release, "agenda.sub_themes", build))
 
 
 @bp.get("/c/<slug>/sub-themes/<code>")
 def public_sub_theme(slug: str, code: str):
     conference, release = _load(slug)
-    agenda = public_agenda(release)
-    theme = next((t for t in agenda.sub_themes if t.code == code), None)
-    if theme is None:
-        abort(404)
 
     def build():
+        agenda = public_agenda(release)
+        theme = next((t for t in agenda.sub_themes if t.code == code), None)
+        if theme is None:
+            abort(404)
         sessions = [s for s in agenda.sessions if s.sub_theme and s.sub_theme.id == theme.id]
         return render_template("agenda/public/sub_theme.html", conference=conference, theme=theme,
                                days=group_agenda(sessions, conference.zone))
 
-    return conditional(conference, release, build)
+    return conditional(conference, release, lambda: cached_page(conference, release, "agenda.sub_theme", build))

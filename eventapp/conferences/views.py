@@ -3,6 +3,7 @@ from flask_login import current_user
 
 from ..agenda.releases import latest_release, public_agenda
 from ..http_cache import conditional
+from ..page_cache import cached_page
 from . import bp
 from .services import conferences_managed_by, get_conference_or_404, group_agenda, published_conferences
 
@@ -33,4 +34,4 @@ def show(slug: str):
             can_manage=conference.can_manage(current_user),
         )
 
-    return conditional(conference, release, build)
+    return conditional(conference, release, lambda: cached_page(conference, release, "conference", build))
