@@ -28,7 +28,7 @@ def _language() -> str:
     return lang if lang in current_app.config["LANGUAGES"] else current_language()
 
 
-def _public_session_url(conference: Conference) -> Callable[[PublicSession], str | None]:
+def public_session_url(conference: Conference) -> Callable[[PublicSession], str | None]:
     """The public session page when that page exists in this app."""
     if "agenda.public_session" not in current_app.view_functions:
         return lambda session: None
@@ -42,7 +42,7 @@ def _public_session_url(conference: Conference) -> Callable[[PublicSession], str
     return url
 
 
-def _venue_by_room(conference: Conference) -> dict[int, str]:
+def venue_by_room(conference: Conference) -> dict[int, str]:
     rows = db.session.execute(
         select(Room.id, Venue.name).join(Venue).where(Venue.conference_id == conference.id)
     )
@@ -82,7 +82,7 @@ def _export(conference: Conference, release, agenda: PublicAgenda,
 def _ical_response(conference, release, sessions, lang, name, filename) -> Response:
     content = exports.ical(
         conference, release, sessions, lang=lang, name=name,
-        venue_by_room=_venue_by_room(conference), session_url=_public_session_url(conference),
+        venue_by_room=venue_by_room(conference), session_url=public_session_url(conference),
     )
     return _file(content, "text/calendar", filename)
 
@@ -142,7 +142,7 @@ def export_ical_person(slug: str, person_id: int):
 
 
 def _schedule(conference, release, agenda, lang) -> dict:
-    public_url = _public_session_url(conference)
+    public_url = public_session_url(conference)
 
     def session_url(session: PublicSession) -> str:
         # The JSON schema wants a URL for every event: the session's own page,

@@ -19,6 +19,7 @@ from flask_login import current_user, login_required
 
 from ..accounts.models import User
 from ..agenda import exports
+from ..agenda.exports_views import public_session_url, venue_by_room
 from ..agenda.releases import latest_release
 from ..extensions import db, limiter
 from ..mail.services import external_url
@@ -49,19 +50,11 @@ def _keep_the_feed_private(response):
     return response
 
 
-def _venue_by_room(conference) -> dict[int, str]:
-    from ..agenda.exports_views import _venue_by_room as venues  # the public export's lookup
-
-    return venues(conference)
-
-
 def _session_url(conference):
     """Links to public session pages only when the conference is public."""
     if not conference.is_published:
         return None
-    from ..agenda.exports_views import _public_session_url
-
-    return _public_session_url(conference)
+    return public_session_url(conference)
 
 
 @bp.get("/c/<slug>/feed/<token>.ics", endpoint="feed")
@@ -84,7 +77,7 @@ def feed(slug: str, token: str):
     with force_locale(lang):
         name = _("%(conference)s: my agenda", conference=conference.local("title", lang))
         content = exports.ical(conference, release, sessions, lang=lang, name=name,
-                               venue_by_room=_venue_by_room(conference), session_url=_session_url(conference))
+                               venue_by_room=venue_by_room(conference), session_url=_session_url(conference))
     response = Response(content)
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"
     filename = re.sub(r"[^A-Za-z0-9_.-]+", "-", f"{conference.slug}-my-agenda.ics")

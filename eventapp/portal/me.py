@@ -5,10 +5,10 @@ from flask import render_template
 from flask_login import current_user, login_required
 
 from . import bp
-from .services import my_conferences_loaded
+from .services import my_conferences
 
 
 @bp.get("/me")
 @login_required
 def me():
-    return render_template("portal/me.html", entries=my_conferences_loaded(current_user))
+    return render_template("portal/me.html", entries=my_conferences(current_user))

@@ -2,13 +2,11 @@
 organisers locked. Someone who is not a speaker of the conference gets 404."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from ..conferences.forms import ConfirmForm, show_domain_error
-from ..conferences.models import Conference
 from ..errors import DomainError
 from ..extensions import db
 from ..people.models import Person
@@ -23,19 +21,7 @@ from ..people.profile import (
 )
 from . import bp
 from .profile_forms import ProfileForm
-from .services import speaker_in
-
-
-def _speaker_or_404(slug: str) -> tuple[Conference, Person]:
-    """The conference by slug whatever its status (speakers prepare before the
-    agenda is public), and the signed-in user's Person in it."""
-    conference = db.session.scalar(select(Conference).where(Conference.slug == slug))
-    if conference is None:
-        abort(404)
-    person = speaker_in(conference, current_user)
-    if person is None:
-        abort(404)
-    return conference, person
+from .speaker import speaker_or_404
 
 
 def _stale_locked(form: ProfileForm, person: Person) -> bool:
@@ -52,7 +38,7 @@ def _stale_locked(form: ProfileForm, person: Person) -> bool:
 @bp.route("/c/<slug>/my/profile", methods=["GET", "POST"])
 @login_required
 def profile(slug: str):
-    conference, person = _speaker_or_404(slug)
+    conference, person = speaker_or_404(slug)
     form = ProfileForm(person=person) if request.method == "GET" else ProfileForm()
     locked = [name for name in (*TEXT_FIELDS, "photo") if person.is_locked(name)]
     if form.validate_on_submit() and not _stale_locked(form, person):
@@ -82,7 +68,7 @@ def profile(slug: str):
 @bp.route("/c/<slug>/my/profile/photo/delete", methods=["GET", "POST"])
 @login_required
 def profile_photo_delete(slug: str):
-    conference, person = _speaker_or_404(slug)
+    conference, person = speaker_or_404(slug)
     form = ConfirmForm()
     if form.validate_on_submit():
         try:

@@ -9,12 +9,14 @@ draft, marked as such.
 """
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from ..agenda.models import AgendaRelease, SessionKind
 from ..agenda.releases import PublicAgenda, PublicSession, diff
@@ -25,7 +27,7 @@ from ..mail.services import seal, unseal
 from ..people.models import Person
 from ..registration.models import Registration, RegistrationStatus
 from ..tokens import hash_token, new_token, well_formed
-from .models import PersonalAgenda
+from .models import PersonalAgenda, StarredSession
 
 # What kinds of change a personal page highlights and an e-mail announces.
 NOTICE_TYPES = ("moved", "retimed", "cancelled", "retitled")
@@ -75,16 +77,20 @@ def my_conferences(user) -> list[MyConference]:
     def entry(conference: Conference) -> MyConference:
         return found.setdefault(conference.id, MyConference(conference))
 
-    for person in db.session.scalars(select(Person).where(Person.email == user.email)):
+    for person in db.session.scalars(
+        select(Person).where(Person.email == user.email).options(joinedload(Person.conference))
+    ):
         entry(person.conference).person = person
     for registration in db.session.scalars(
         select(Registration).where(Registration.email == user.email,
                                    Registration.status != RegistrationStatus.CANCELLED,
                                    Registration.erased_at.is_(None))
+        .options(joinedload(Registration.conference))
     ):
         entry(registration.conference).registration = registration
     for membership in db.session.scalars(
         select(ConferenceMembership).where(ConferenceMembership.user_id == user.id)
+        .options(joinedload(ConferenceMembership.conference))
     ):
         entry(membership.conference).role = membership.role
     return sorted(found.values(), key=lambda m: (m.conference.starts_on, m.conference.id), reverse=True)
@@ -208,11 +214,7 @@ def mark_seen(agenda: PersonalAgenda, latest: AgendaRelease | None) -> None:
 def star(agenda: PersonalAgenda, uid: str) -> None:
     """Add a session (by its stable uid) to the personal agenda. Starring twice
     keeps one row: the unique constraint decides when two requests race."""
-    import uuid as uuid_module
-
-    from .models import StarredSession
-
-    value = uuid_module.UUID(str(uid))
+    value = uuid.UUID(str(uid))
     if value in {star.session_uid for star in agenda.stars}:
         return
     try:
@@ -225,13 +227,7 @@ def star(agenda: PersonalAgenda, uid: str) -> None:
 
 def unstar(agenda: PersonalAgenda, uid: str) -> None:
     """Remove a star (nothing happens when there is none)."""
-    import uuid as uuid_module
-
-    from .models import StarredSession
-
-    value = uuid_module.UUID(str(uid))
-    from sqlalchemy import delete
-
+    value = uuid.UUID(str(uid))
     db.session.execute(
         delete(StarredSession).where(StarredSession.agenda_id == agenda.id, StarredSession.session_uid == value)
     )
@@ -260,34 +256,3 @@ def conference_by_slug(slug: str) -> Conference | None:
     """Personal pages find the conference whatever its status: speakers and
     attendees prepare before the agenda is public."""
     return db.session.scalar(select(Conference).where(Conference.slug == slug))
-
-
-def my_conferences_loaded(user) -> list[MyConference]:
-    """my_conferences with each conference loaded in the same query (the /me
-    page: three queries, whatever the number of conferences)."""
-    from sqlalchemy.orm import joinedload
-
-    from ..accounts.models import ConferenceMembership
-
-    found: dict[int, MyConference] = {}
-
-    def entry(conference: Conference) -> MyConference:
-        return found.setdefault(conference.id, MyConference(conference))
-
-    for person in db.session.scalars(
-        select(Person).where(Person.email == user.email).options(joinedload(Person.conference))
-    ):
-        entry(person.conference).person = person
-    for registration in db.session.scalars(
-        select(Registration).where(Registration.email == user.email,
-                                   Registration.status != RegistrationStatus.CANCELLED,
-                                   Registration.erased_at.is_(None))
-        .options(joinedload(Registration.conference))
-    ):
-        entry(registration.conference).registration = registration
-    for membership in db.session.scalars(
-        select(ConferenceMembership).where(ConferenceMembership.user_id == user.id)
-        .options(joinedload(ConferenceMembership.conference))
-    ):
-        entry(membership.conference).role = membership.role
-    return sorted(found.values(), key=lambda m: (m.conference.starts_on, m.conference.id), reverse=True)

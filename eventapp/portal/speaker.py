@@ -6,7 +6,6 @@ from __future__ import annotations
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from ..agenda.releases import latest_release, public_agenda
 from ..conferences.models import Conference
@@ -16,7 +15,7 @@ from ..i18n import current_language
 from ..people.models import Person
 from . import bp
 from .feeds import feed_url_for
-from .services import speaker_in
+from .services import conference_by_slug, speaker_in
 from .speaker_forms import ConfirmForm, DeclineForm, TaskDoneForm
 from .speaker_services import (
     confirm_role,
@@ -33,10 +32,11 @@ from .speaker_services import (
 )
 
 
-def _speaker_or_404(slug: str) -> tuple[Conference, Person]:
-    """Personal pages: the conference by slug whatever its status (speakers
-    prepare before the agenda is public), and the user's Person in it."""
-    conference = db.session.scalar(select(Conference).where(Conference.slug == slug))
+def speaker_or_404(slug: str) -> tuple[Conference, Person]:
+    """Speakers' pages (sessions, profile): the conference by slug whatever its
+    status (speakers prepare before the agenda is public), and the signed-in
+    user's Person in it; 404 for anyone else."""
+    conference = conference_by_slug(slug)
     if conference is None:
         abort(404)
     person = speaker_in(conference, current_user)
@@ -52,7 +52,7 @@ def _back(slug: str):
 @bp.get("/c/<slug>/my/sessions")
 @login_required
 def speaker_sessions(slug: str):
-    conference, person = _speaker_or_404(slug)
+    conference, person = speaker_or_404(slug)
     feed_url = feed_url_for(conference, current_user)
     # The feed's row and secret, made on first visit; committed before loading
     # the page's rows, which a commit would expire.
@@ -72,7 +72,7 @@ def speaker_sessions(slug: str):
 @bp.post("/c/<slug>/my/sessions/<int:role_id>/confirm")
 @login_required
 def speaker_confirm(slug: str, role_id: int):
-    conference, person = _speaker_or_404(slug)
+    conference, person = speaker_or_404(slug)
     role = own_role_or_none(person, role_id) or abort(404)
     form = ConfirmForm()
     if form.validate_on_submit():
@@ -91,7 +91,7 @@ def speaker_confirm(slug: str, role_id: int):
 @bp.route("/c/<slug>/my/sessions/<int:role_id>/decline", methods=["GET", "POST"])
 @login_required
 def speaker_decline(slug: str, role_id: int):
-    conference, person = _speaker_or_404(slug)
+    conference, person = speaker_or_404(slug)
     role = own_role_or_none(person, role_id) or abort(404)
     form = DeclineForm()
     title = role.session.local("title")
@@ -113,7 +113,7 @@ def speaker_decline(slug: str, role_id: int):
 @bp.get("/c/<slug>/my/sessions/<int:role_id>/calendar.ics")
 @login_required
 def speaker_session_ics(slug: str, role_id: int):
-    conference, person = _speaker_or_404(slug)
+    conference, person = speaker_or_404(slug)
     role = own_role_or_none(person, role_id) or abort(404)
     attachment = role_ics(role, conference, current_language())
     if attachment is None:
@@ -127,7 +127,7 @@ def speaker_session_ics(slug: str, role_id: int):
 @bp.post("/c/<slug>/my/tasks/<int:task_id>")
 @login_required
 def speaker_task(slug: str, task_id: int):
-    conference, person = _speaker_or_404(slug)
+    conference, person = speaker_or_404(slug)
     task = task_of(conference, task_id) or abort(404)
     form = TaskDoneForm()
     if not form.validate_on_submit():
