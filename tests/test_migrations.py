@@ -62,3 +62,37 @@ def test_foreign_keys_are_enforced_after_migrating(app):
         pytest.skip("PostgreSQL always enforces foreign keys")
     with db.engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def test_this_sessions_migrations_upgrade_a_database_holding_the_demo(tmp_path):
+    """Down to before the speaker-portal and insights migrations, and up again,
+    with the demo conference in the database: nothing of it is lost (SQLite
+    rebuilds `conference`, `person` and `session_role` in batch mode)."""
+    from eventapp.demo import load_demo
+
+    url = f"sqlite:///{tmp_path / 'demo.sqlite3'}"
+    app = create_app(app_config(url))
+    tables = ("conference", "agenda_session", "person", "session_role", "registration", "session_choice",
+              "invitation", "agenda_release")
+
+    def counts() -> dict[str, int]:
+        with db.engine.connect() as connection:
+            return {t: connection.execute(text(f"SELECT count(*) FROM {t}")).scalar() for t in tables}
+
+    with app.app_context():
+        upgrade()
+        load_demo()
+        db.session.commit()
+        before = counts()
+        assert all(before.values())
+        db.session.remove()
+        downgrade(revision="3445a02b0a0d")
+        upgrade()
+        assert counts() == before
+        with db.engine.connect() as connection:
+            differences = compare_metadata(MigrationContext.configure(connection), db.metadata)
+            assert connection.execute(text("SELECT count(*) FROM person WHERE locked_fields = '[]'")).scalar() \
+                == before["person"]
+        assert differences == []
+        db.session.remove()
+        db.engine.dispose()
