@@ -13,6 +13,11 @@ MO_FILES := $(PO_FILES:.po=.mo)
 run: install translations migrate demo  ## set up everything and serve http://127.0.0.1:5000
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
+.PHONY: bench
+bench: install translations  ## the large conference under load on PostgreSQL (bench/README.md); needs wrk
+	@command -v wrk >/dev/null || (apt-get install -y -q wrk || (apt-get update -q && apt-get install -y -q wrk))
+	$(PY) bench/run.py $(BENCH_ARGS)
+
 .PHONY: serve
 serve: install translations migrate  ## production server (gunicorn); needs SECRET_KEY, see README "Deployment"
 	EVENTAPP_ENV=$${EVENTAPP_ENV:-production} $(VENV)/bin/gunicorn -c gunicorn.conf.py wsgi:app
