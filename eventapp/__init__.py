@@ -9,6 +9,7 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from . import security
 from .config import load_config
 from .extensions import babel, cache, csrf, db, limiter, login_manager, migrate
 
@@ -54,6 +55,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     register_template_helpers(app)
+    security.init_app(app)  # CSP and the other security headers, sub-theme stylesheet
 
     from .errors import register_error_pages
 
@@ -96,6 +98,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from .accounts import bp as accounts_bp
     from .agenda import bp as agenda_bp
+    from .archive import bp as archive_bp
     from .api import bp as api_bp
     from .audit import bp as audit_bp
     from .conferences import bp as conferences_bp
@@ -108,12 +111,12 @@ def register_blueprints(app: Flask) -> None:
     from .registration import bp as registration_bp
 
     for blueprint in (conferences_bp, agenda_bp, people_bp, accounts_bp, audit_bp, api_bp,
-                      invitations_bp, registration_bp, mail_bp, portal_bp, insights_bp, health_bp):
+                      invitations_bp, registration_bp, mail_bp, portal_bp, insights_bp, health_bp, archive_bp):
         app.register_blueprint(blueprint)
 
 
 def register_template_helpers(app: Flask) -> None:
-    from . import i18n
+    from . import i18n, richtext
 
     def combine(*dicts: dict) -> dict:
         merged: dict = {}
@@ -122,6 +125,7 @@ def register_template_helpers(app: Flask) -> None:
         return merged
 
     app.jinja_env.filters["combine"] = combine
+    app.jinja_env.filters["markdown"] = richtext.render_markdown  # bios, abstracts: safe Markdown
     app.jinja_env.globals["has_endpoint"] = lambda name: name in app.view_functions
     app.jinja_env.globals.update(
         current_language=i18n.current_language,
@@ -137,6 +141,7 @@ def register_template_helpers(app: Flask) -> None:
 
 def register_cli(app: Flask) -> None:
     from .accounts.cli import users_cli
+    from .archive.cli import archive_cli
     from .conferences.cli import conferences_cli
     from .demo import demo_command
     from .invitations.cli import invitations_cli
@@ -147,3 +152,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(demo_command)
     app.cli.add_command(invitations_cli)
     app.cli.add_command(mail_cli)
+    app.cli.add_command(archive_cli)

@@ -14,6 +14,8 @@ import os
 import secrets
 from pathlib import Path
 
+from .security import DEFAULT_CSP, DEFAULT_PERMISSIONS_POLICY
+
 
 LANGUAGES = ("id", "en")  # Indonesian first
 
@@ -84,6 +86,15 @@ def _log_format(production: bool) -> str:
     return value
 
 
+def _hsts_seconds(production: bool) -> int:
+    if not production:
+        return 0
+    value = int(os.environ.get("HSTS_SECONDS", str(365 * 24 * 3600)))
+    if value < 0:
+        raise ConfigError(f"HSTS_SECONDS must be 0 (off) or more, not {value}")
+    return value
+
+
 def load_config(instance_path: Path, overrides: dict[str, object] | None = None) -> dict[str, object]:
     """Settings from the environment; `overrides` (tests, embedding) win over it."""
     overrides = overrides or {}
@@ -108,6 +119,15 @@ def load_config(instance_path: Path, overrides: dict[str, object] | None = None)
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production,
         "REMEMBER_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        # Security headers (eventapp/security.py). HSTS only in production: a
+        # browser that saw it on a development host would refuse plain http for a year.
+        "HSTS_SECONDS": _hsts_seconds(production),
+        "CONTENT_SECURITY_POLICY": dict(DEFAULT_CSP),
+        "CSP_INLINE_STYLE_ENDPOINTS": ("mail.manage_message", "mail.manage_retry"),
+        "REFERRER_POLICY": "strict-origin-when-cross-origin",
+        "PERMISSIONS_POLICY": DEFAULT_PERMISSIONS_POLICY,
         "BABEL_DEFAULT_LOCALE": _default_locale(),
         "BABEL_DEFAULT_TIMEZONE": "UTC",
         "LANGUAGES": LANGUAGES,
@@ -135,6 +155,9 @@ def load_config(instance_path: Path, overrides: dict[str, object] | None = None)
         # Sign-in links and password resets: per client address, and per e-mail address.
         "ACCOUNT_LINK_RATE_LIMIT": os.environ.get("ACCOUNT_LINK_RATE_LIMIT", "5 per minute"),
         "ACCOUNT_LINK_EMAIL_RATE_LIMIT": os.environ.get("ACCOUNT_LINK_EMAIL_RATE_LIMIT", "3 per 10 minutes"),
+        # Password sign-in: per client address, and failed attempts per e-mail address.
+        "SIGN_IN_RATE_LIMIT": os.environ.get("SIGN_IN_RATE_LIMIT", "10 per minute"),
+        "SIGN_IN_EMAIL_RATE_LIMIT": os.environ.get("SIGN_IN_EMAIL_RATE_LIMIT", "10 per 10 minutes"),
         "SIGN_IN_LINK_MINUTES": int(os.environ.get("SIGN_IN_LINK_MINUTES", "15")),
         "PASSWORD_RESET_MINUTES": int(os.environ.get("PASSWORD_RESET_MINUTES", "30")),
         # Uploads: a speaker's photo, and any request body at all (CSV imports included).

@@ -1,11 +1,14 @@
 """Domain errors and the HTTP error pages."""
 from __future__ import annotations
 
+import time
+
 from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_wtf.csrf import CSRFError
 
-from .extensions import db
+from .extensions import db, limiter
 
 
 class DomainError(Exception):
@@ -64,8 +67,12 @@ def register_error_pages(app: Flask) -> None:
 
     @app.errorhandler(429)
     def too_many_requests(_error):
-        # Flask-Limiter adds Retry-After and the X-RateLimit headers to this response.
-        return page(429, _("Too many attempts"), _("Please wait a minute before trying again."))
+        # Flask-Limiter adds Retry-After and the X-RateLimit headers to this response;
+        # the page says the same wait in words (limits such as "3 per 10 minutes").
+        minutes = _minutes_to_wait()
+        return page(429, _("Too many attempts"),
+                    ngettext("Please wait a minute before trying again.",
+                             "Please wait %(num)d minutes before trying again.", minutes))
 
     @app.errorhandler(500)
     def server_error(_error):
@@ -76,3 +83,12 @@ def register_error_pages(app: Flask) -> None:
             _("Something went wrong"),
             _("The error has been logged. Please try again in a moment."),
         )
+
+
+def _minutes_to_wait() -> int:
+    """Minutes, rounded, until the breached limit lets the visitor in again (at least 1).
+    Rounded, not ceiled: the storage's window ends a second or so after the minute."""
+    current = limiter.current_limit
+    if current is None:
+        return 1
+    return max(1, round((current.reset_at - time.time()) / 60))

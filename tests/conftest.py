@@ -168,10 +168,19 @@ def sign_in_as(make, auth, world):
         elif role == "speaker":
             user = make.user()
             make.person(world["draft"], email=user.email)
+        elif role == "checkin":
+            from eventapp.accounts.models import MembershipRole
+            from eventapp.accounts.services import grant_role
+
+            user = make.user()
+            grant_role(user, world["draft"], MembershipRole.CHECKIN)
+            db.session.commit()
         elif role == "other_organiser":
             user = make.organiser(world["published"])
-        else:
+        elif role == "organiser":
             user = make.organiser(world["draft"], world["published"])
+        else:
+            raise ValueError(f"unknown role {role!r}")
         auth.login(user)
 
     return sign_in

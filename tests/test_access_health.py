@@ -3,7 +3,7 @@ import pytest
 from .access import ROLES, check_access
 
 MATRIX = [
-    ("GET", "/healthz", (200, 200, 200, 200, 200), None),
+    ("GET", "/healthz", (200, 200, 200, 200, 200, 200), None),
 ]
 
 

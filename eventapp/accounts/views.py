@@ -44,6 +44,9 @@ def _keep_links_private(response):
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["SIGN_IN_RATE_LIMIT"], methods=["POST"])
+@limiter.limit(lambda: current_app.config["SIGN_IN_EMAIL_RATE_LIMIT"], methods=["POST"], key_func=_posted_email,
+               deduct_when=lambda response: response.status_code != 303)  # failed attempts only
 def login():
     if current_user.is_authenticated:
         return redirect(safe_next(request.args.get("next")))

@@ -10,7 +10,6 @@ the usual fallback to the other language.
 """
 from __future__ import annotations
 
-import csv
 import io
 import re
 import unicodedata
@@ -25,6 +24,7 @@ from flask_babel import ngettext
 from icalendar import Calendar, Event, Timezone
 
 from ..conferences.models import Conference
+from ..csv_export import encode, safe_writer
 from .releases import PublicAgenda, PublicPerson, PublicSession
 
 UID_DOMAIN = "eventapp"
@@ -329,20 +329,11 @@ def schedule_xml(data: dict[str, Any]) -> bytes:
 
 # --- CSV -------------------------------------------------------------------------------
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(value: str) -> str:
-    """A leading apostrophe keeps spreadsheets from running a cell as a formula
-    (CSV injection), e.g. a title "=HYPERLINK(…)"."""
-    return f"'{value}" if value.startswith(_FORMULA_START) else value
-
-
 def agenda_csv(conference: Conference, sessions: Iterable[PublicSession], *, lang: str) -> bytes:
     """One row per session, times in the conference's zone; UTF-8 with a BOM so
     Excel reads the accents."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = safe_writer(out)  # no cell can run as a formula (see csv_export)
     writer.writerow([_("Day"), _("Start"), _("End"), _("Time zone"), _("Title"), _("Kind"), _("Room"),
                      _("Sub-theme"), _("Speakers"), _("Moderators"), _("Abstract")])
     for s in sorted(sessions, key=lambda s: (s.starts_at, s.room.position if s.room else -1, s.id)):
@@ -355,5 +346,5 @@ def agenda_csv(conference: Conference, sessions: Iterable[PublicSession], *, lan
             "; ".join(p.display_name for p in s.moderators),
             s.local("abstract", lang),
         ]
-        writer.writerow([spreadsheet_safe(str(cell)) for cell in row])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+        writer.writerow(row)
+    return encode(out)

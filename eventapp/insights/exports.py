@@ -8,8 +8,6 @@ the conference.
 """
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable, Iterable
 
 from flask import Response, abort
@@ -18,10 +16,10 @@ from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 from sqlalchemy import select
 
-from ..agenda.exports import spreadsheet_safe
 from ..agenda.models import ROLE_LABELS, AgendaSession, RoleKind
 from ..conferences.models import Conference, SubTheme
 from ..conferences.services import get_conference_or_404
+from ..csv_export import csv_bytes
 from ..extensions import db
 from ..i18n import current_language
 from ..people.models import GENDER_LABELS, SECTOR_LABELS, Gender, Sector
@@ -188,11 +186,7 @@ TABLE_LABELS = [
 
 
 def to_csv(rows: Rows) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    for row in rows:
-        writer.writerow([spreadsheet_safe(str(value)) for value in row])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return csv_bytes(rows)  # no cell can run as a formula (see csv_export)
 
 
 @bp.get("/manage/<slug>/insights/<table>.csv")

@@ -6,7 +6,6 @@ queries for 3 invitations or 3,000.
 """
 from __future__ import annotations
 
-import csv
 import enum
 import io
 import re
@@ -17,10 +16,10 @@ from datetime import datetime
 from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.orm import selectinload
 
-from ..agenda.exports import spreadsheet_safe
 from ..agenda.models import AgendaSession
 from ..audit.models import AuditEntry
 from ..conferences.models import Conference
+from ..csv_export import encode, safe_writer
 from ..db_types import utcnow
 from ..extensions import db
 from ..i18n import _l
@@ -262,7 +261,7 @@ def invitations_csv(conference: Conference, invitations: Iterable[Invitation],
     Excel reads the accents; cells that could run as formulas are neutralised."""
     now = now or utcnow()
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = safe_writer(out)  # no cell can run as a formula (see csv_export)
     writer.writerow(CSV_COLUMNS)
     for inv in invitations:
         row = [
@@ -273,8 +272,8 @@ def invitations_csv(conference: Conference, invitations: Iterable[Invitation],
             state_of(inv, now).value, _local(inv.responded_at, conference), inv.response_note,
             _local(inv.respond_by, conference), str(inv.sent_count), str(inv.reminder_count),
         ]
-        writer.writerow([spreadsheet_safe(value) for value in row])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+        writer.writerow(row)
+    return encode(out)
 
 
 # --- one invitation ----------------------------------------------------------------------

@@ -6,7 +6,6 @@ the list issues the same number of queries for 3 registrations or 3,000.
 """
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -17,9 +16,9 @@ from flask_babel import gettext as _
 from sqlalchemy import Select, case, exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
-from ..agenda.exports import spreadsheet_safe
 from ..agenda.models import AgendaSession, SessionKind
 from ..conferences.models import Conference
+from ..csv_export import encode, safe_writer
 from ..extensions import db
 from ..i18n import format_datetime_local
 from ..pagination import like_pattern
@@ -194,7 +193,7 @@ def registrations_csv(conference: Conference, registrations: Iterable[Registrati
     questions = questions_by_id(conference)
     positions = waiting_positions(conference)
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = safe_writer(out)  # no cell can run as a formula (see csv_export)
     writer.writerow([
         "id", "name", "email", "honorific", "position", "organisation", "sector", "gender", "language",
         "phone", "province", "regency", "status", "waiting_position", "source", "reserved_seat",
@@ -222,8 +221,8 @@ def registrations_csv(conference: Conference, registrations: Iterable[Registrati
             _local(r.checked_in_at, conference), *chosen,
             *(answer_text((r.answers or {}).get(key)) for key in questions),
         ]
-        writer.writerow([spreadsheet_safe(value) for value in row])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+        writer.writerow(row)
+    return encode(out)
 
 
 def slot_label(starts_at: datetime, conference: Conference) -> str:

@@ -3,8 +3,8 @@ import pytest
 from ..access import ROLES, check_access
 
 TOKEN = "z" * 43
-EVERYONE_200 = (200, 200, 200, 200, 200)
-GONE = (410, 410, 410, 410, 410)
+EVERYONE_200 = (200, 200, 200, 200, 200, 200)
+GONE = (410, 410, 410, 410, 410, 410)
 
 MATRIX = [
     ("GET", "/login/link", EVERYONE_200, None),

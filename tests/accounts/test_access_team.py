@@ -8,7 +8,7 @@ from eventapp.extensions import db
 
 from ..access import MANAGE_GET, ROLES, check_access, manage_post
 
-NOT_HERE = (302, 404, 404, 404, 404)
+NOT_HERE = (302, 404, 404, 404, 404, 404)
 
 MATRIX = [
     ("GET", "/manage/draf/team", MANAGE_GET, None),

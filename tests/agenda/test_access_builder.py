@@ -9,15 +9,15 @@ SESSION = BUILDER + "/sessions/{session}"
 MATRIX = [
     ("GET", BUILDER, MANAGE_GET, None),
     ("GET", BUILDER + "?day=2026-03-10&room={room}", MANAGE_GET, None),
-    ("GET", "/manage/terbit/builder", (302, 404, 404, 200, 200), None),
-    ("GET", "/manage/tidak-ada/builder", (302, 404, 404, 404, 404), None),
+    ("GET", "/manage/terbit/builder", (302, 404, 404, 404, 200, 200), None),
+    ("GET", "/manage/tidak-ada/builder", (302, 404, 404, 404, 404, 404), None),
     ("POST", SESSION + "/move", manage_post(), {"room": "{room}", "day": "2026-03-10", "start": "11:00"}),
     ("POST", SESSION + "/span", manage_post(), {"value": "off"}),
     # The session belongs to "draf": through another conference it does not exist.
-    ("POST", "/manage/terbit/builder/sessions/{session}/move", (302, 404, 404, 404, 404),
+    ("POST", "/manage/terbit/builder/sessions/{session}/move", (302, 404, 404, 404, 404, 404),
      {"room": "{room}", "day": "2026-03-10", "start": "11:00"}),
-    ("POST", "/manage/draf/builder/sessions/0/span", (302, 404, 404, 404, 404), {"value": "on"}),
-    ("GET", SESSION + "/move", (405, 405, 405, 405, 405), None),
+    ("POST", "/manage/draf/builder/sessions/0/span", (302, 404, 404, 404, 404, 404), {"value": "on"}),
+    ("GET", SESSION + "/move", (405, 405, 405, 405, 405, 405), None),
 ]
 
 

@@ -2,9 +2,9 @@ import pytest
 
 from ..access import ROLES, check_access
 
-PUBLIC = (200, 200, 200, 200, 200)
-DRAFT = (404, 404, 404, 404, 200)  # "draf" is a draft with a release: only its organiser sees it
-NOT_FOUND = (404, 404, 404, 404, 404)
+PUBLIC = (200, 200, 200, 200, 200, 200)
+DRAFT = (404, 404, 404, 404, 404, 200)  # "draf" is a draft with a release: only its organiser sees it
+NOT_FOUND = (404, 404, 404, 404, 404, 404)
 
 MATRIX = [
     *[("GET", f"/c/terbit/{name}", PUBLIC, None)

@@ -12,13 +12,13 @@ def people_upload() -> dict:
 
 MATRIX = [
     ("GET", "/manage/draf/import", MANAGE_GET, None),
-    ("GET", "/manage/tidak-ada/import", (302, 404, 404, 404, 404), None),
+    ("GET", "/manage/tidak-ada/import", (302, 404, 404, 404, 404, 404), None),
     ("POST", "/manage/draf/import", manage_post(200), people_upload),
     ("POST", "/manage/draf/import/confirm", manage_post(303),
      {"kind": "people", "text": "full_name,email\nOrang Baru,baru@example.org\n"}),
     ("GET", "/manage/draf/import/example/people.csv", MANAGE_GET, None),
     ("GET", "/manage/draf/import/example/sessions.csv", MANAGE_GET, None),
-    ("GET", "/manage/draf/import/example/other.csv", (302, 404, 404, 404, 404), None),
+    ("GET", "/manage/draf/import/example/other.csv", (302, 404, 404, 404, 404, 404), None),
 ]
 
 

@@ -3,9 +3,9 @@ import pytest
 
 from ..access import ROLES, check_access
 
-PUBLIC = (200, 200, 200, 200, 200)
-DRAFT = (404, 404, 404, 404, 200)
-MISSING = (404, 404, 404, 404, 404)
+PUBLIC = (200, 200, 200, 200, 200, 200)
+DRAFT = (404, 404, 404, 404, 404, 200)
+MISSING = (404, 404, 404, 404, 404, 404)
 
 MATRIX = [
     ("GET", "/c/terbit/agenda", PUBLIC, None),

@@ -8,8 +8,8 @@ MATRIX = [
     ("GET", "/manage/draf/releases", MANAGE_GET, None),
     ("POST", "/manage/draf/releases", manage_post(), {"note": "x"}),
     ("GET", "/manage/draf/preview", MANAGE_GET, None),
-    ("GET", "/c/terbit/changes", (200, 200, 200, 200, 200), None),
-    ("GET", "/c/draf/changes", (404, 404, 404, 404, 200), None),
+    ("GET", "/c/terbit/changes", (200, 200, 200, 200, 200, 200), None),
+    ("GET", "/c/draf/changes", (404, 404, 404, 404, 404, 200), None),
 ]
 
 

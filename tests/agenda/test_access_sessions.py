@@ -14,12 +14,12 @@ VALID_SESSION = {
 
 MATRIX = [
     ("GET", BASE, MANAGE_GET, None),
-    ("GET", "/manage/terbit/sessions", (302, 404, 404, 200, 200), None),
-    ("GET", "/manage/tidak-ada/sessions", (302, 404, 404, 404, 404), None),
+    ("GET", "/manage/terbit/sessions", (302, 404, 404, 404, 200, 200), None),
+    ("GET", "/manage/tidak-ada/sessions", (302, 404, 404, 404, 404, 404), None),
     ("GET", BASE + "/new", MANAGE_GET, None),
     ("POST", BASE + "/new", manage_post(), VALID_SESSION),
     ("GET", SESSION + "/edit", MANAGE_GET, None),
-    ("GET", BASE + "/999999/edit", (302, 404, 404, 404, 404), None),
+    ("GET", BASE + "/999999/edit", (302, 404, 404, 404, 404, 404), None),
     ("POST", SESSION + "/edit", manage_post(), VALID_SESSION),
     ("POST", SESSION + "/duplicate", manage_post(), {}),
     ("GET", SESSION + "/delete", MANAGE_GET, None),

@@ -88,7 +88,7 @@ def test_list_shows_time_room_theme_people_and_conflicts(client, make, conferenc
     panel_row = page.split(f'id="session-row-{panel.id}"')[1].split("</tr>")[0]
     assert "09.00–10.30 WIB" in panel_row
     assert "Ruang Melati" in panel_row
-    assert "--theme-colour: #aa3366" in panel_row and "PEREMPUAN" in panel_row
+    assert f'class="theme-{theme.id}"' in panel_row and "PEREMPUAN" in panel_row  # colour: themes.css
     assert '<td class="speaker-count">2</td>' in panel_row
     assert "Dr. Rina Moderator" in panel_row
     assert f'/manage/konas/sessions/{panel.id}/edit' in panel_row

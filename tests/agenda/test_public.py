@@ -85,9 +85,9 @@ def test_demo_agenda_reads_right_in_both_languages(client, demo):
     assert "H. Ilham Azikin" in indonesian
     # One column per room of the release; the coffee break spans them all.
     page = client.get(f"/c/{DEMO_SLUG}/agenda").get_data(as_text=True)
-    assert page.count('class="pa-room-head"') == 6
+    assert page.count('class="pa-room-head ') == 6
     coffee = demo_session("Coffee break")
-    assert re.search(rf'id="pa-session-{coffee.id}"[^>]*--col: 2; --col-end: -1', page)
+    assert re.search(rf'class="[^"]* gc-2 ge-all [^"]*" id="pa-session-{coffee.id}"', page)
     # Sessions starting and ending together share a slot: 08.30, 10.00, 10.30 (five
     # parallel sessions), 12.30, 13.30, 15.00.
     assert page.count('class="pa-slot"') == 6
@@ -150,9 +150,10 @@ def test_day_grid_places_sessions_by_room_and_time(client, small):
     assert session_ids(response) == {small["opening"].id, small["talk"].id, small["other"].id}
     # 08.00 is row 2; 15-minute rows; room A is column 2, room B column 3.
     assert f'id="pa-session-{small["opening"].id}"' in page
-    assert re.search(rf'id="pa-session-{small["talk"].id}"[^>]*--row: 6; --span: 6; --col: 2; --col-end: span 1', page)
-    assert re.search(rf'id="pa-session-{small["other"].id}"[^>]*--row: 6; --span: 6; --col: 3;', page)
-    assert "--theme-colour: #1f6f8b" in page
+    assert re.search(rf'class="[^"]* gr-6 gs-6 gc-2 ge-span1 [^"]*" id="pa-session-{small["talk"].id}"', page)
+    assert re.search(rf'class="[^"]* gr-6 gs-6 gc-3 [^"]*" id="pa-session-{small["other"].id}"', page)
+    assert re.search(r'class="[^"]* theme-\d+', page)
+    assert "--theme-colour: #1f6f8b" in client.get("/c/kecil/themes.css").get_data(as_text=True)
     assert f'href="/c/kecil/sessions/{small["talk"].id}"' in page
     assert page.index("Pembukaan") < page.index("Sesi Jaminan")
 
@@ -263,7 +264,7 @@ def test_session_page_details(client, small):
     response = client.get(f"/c/kecil/sessions/{small['talk'].id}")
     page = response.get_data(as_text=True)
     assert "Sesi Jaminan" in page and "09.00–10.30 WIB" in page
-    assert "Baris satu\nBaris &lt;dua&gt;" in page  # escaped, line break kept (CSS pre-line)
+    assert "Baris satu<br>\nBaris &lt;dua&gt;" in page  # escaped, line break kept (safe Markdown)
     assert 'href="/c/kecil/sub-themes/PS"' in page
     assert f'href="/c/kecil/speakers/{small["wulan"].id}">Wulan Sari</a>' in page
     data = json_ld_of(response)
@@ -300,7 +301,7 @@ def test_sub_theme_pages(client, small):
     page = text_of(client.get("/c/kecil/sub-themes/PS"))
     assert "Perlindungan Sosial" in page and "Social protection" in page
     assert "Sesi Jaminan" in page and "Sesi Kesehatan" not in page
-    assert "--theme-colour: #1f6f8b" in page
+    assert 'class="pa-theme-header theme-' in page
 
 
 def test_conference_page_links_to_the_public_pages(client, small):
@@ -354,7 +355,7 @@ def test_query_counts_do_not_grow_with_the_agenda(client, make, count_queries):
     assert large == small
     assert max(large.values()) <= 6
     page = client.get("/c/besar/agenda?day=2019-11-27").get_data(as_text=True)
-    assert page.count('class="pa-room-head"') == 12
+    assert page.count('class="pa-room-head ') == 12
     assert len(session_ids(client.get("/c/besar/agenda?day=2019-11-27"))) == 1 + 200
 
 

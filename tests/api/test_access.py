@@ -10,8 +10,8 @@ import pytest
 
 from ..access import ROLES, check_access
 
-PUBLIC = (200, 200, 200, 200, 200)
-NOBODY = (404, 404, 404, 404, 404)
+PUBLIC = (200, 200, 200, 200, 200, 200)
+NOBODY = (404, 404, 404, 404, 404, 404)
 
 MATRIX = [
     ("GET", "/api/v1/conferences", PUBLIC, None),

@@ -5,7 +5,7 @@ from ..access import MANAGE_GET, ROLES, check_access
 MATRIX = [
     ("GET", "/manage/draf/audit", MANAGE_GET, None),
     ("GET", "/manage/draf/audit?action=import&user=system&page=2", MANAGE_GET, None),
-    ("GET", "/manage/tidak-ada/audit", (302, 404, 404, 404, 404), None),
+    ("GET", "/manage/tidak-ada/audit", (302, 404, 404, 404, 404, 404), None),
 ]
 
 

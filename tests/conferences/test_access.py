@@ -4,7 +4,7 @@ from ..access import MANAGE_GET, ROLES, check_access
 
 MATRIX = [
     ("GET", "/manage/draf/", MANAGE_GET, None),
-    ("GET", "/manage/tidak-ada/", (302, 404, 404, 404, 404), None),
+    ("GET", "/manage/tidak-ada/", (302, 404, 404, 404, 404, 404), None),
 ]
 
 

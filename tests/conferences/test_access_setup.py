@@ -8,7 +8,7 @@ BASE = "/manage/draf"
 VENUE = BASE + "/venues/{venue}"
 ROOM = BASE + "/rooms/{room}"
 THEME = BASE + "/sub-themes/{sub_theme}"
-NOBODY = (302, 404, 404, 404, 404)  # no role may reach it
+NOBODY = (302, 404, 404, 404, 404, 404)  # no role may reach it
 
 DETAILS = {
     "title_id": "Konferensi Draf", "timezone": "Asia/Jakarta",
@@ -20,7 +20,7 @@ MATRIX = [
     ("GET", BASE + "/details", MANAGE_GET, None),
     ("POST", BASE + "/details", manage_post(), DETAILS),
     ("POST", BASE + "/details", manage_post(422), {**DETAILS, "ends_on": "2026-03-01"}),
-    ("GET", "/manage/terbit/details", (302, 404, 404, 200, 200), None),
+    ("GET", "/manage/terbit/details", (302, 404, 404, 404, 200, 200), None),
     ("GET", "/manage/tidak-ada/details", NOBODY, None),
     ("GET", BASE + "/venues", MANAGE_GET, None),
     ("GET", BASE + "/venues/new", MANAGE_GET, None),

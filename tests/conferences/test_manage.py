@@ -388,7 +388,8 @@ def test_sub_themes_page_lists_codes_titles_colours_and_counts(client, conf, mak
     assert response.status_code == 200
     page = text_of(response)
     assert "Perlindungan Sosial" in page and "Kesehatan" in page
-    assert "--theme-colour: #aa3300" in page
+    assert f"swatch theme-{theme.id}" in page
+    assert "--theme-colour: #aa3300" in client.get("/c/konas/themes.css").get_data(as_text=True)
     row = page[page.index(f'id="sub-theme-{theme.id}"'):]
     assert re.search(r"<td>2</td>", row[:row.index("</tr>")])
 

@@ -6,7 +6,7 @@ MATRIX = [
     ("GET", "/manage/draf/insights/accessibility", MANAGE_GET, None),
     ("GET", "/manage/draf/insights/accessibility/rooms/{room}", MANAGE_GET, None),
     # The room of "draf" under another conference's slug: not found, even for its organisers.
-    ("GET", "/manage/terbit/insights/accessibility/rooms/{room}", (302, 404, 404, 404, 404), None),
+    ("GET", "/manage/terbit/insights/accessibility/rooms/{room}", (302, 404, 404, 404, 404, 404), None),
 ]
 
 

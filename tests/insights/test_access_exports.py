@@ -8,8 +8,8 @@ TABLES = ["speakers-by-role", "sector-mix", "sub-themes", "sessions", "participa
 
 MATRIX = [
     *(("GET", f"/manage/draf/insights/{table}.csv", MANAGE_GET, None) for table in TABLES),
-    ("GET", "/manage/draf/insights/unknown.csv", (302, 404, 404, 404, 404), None),
-    ("GET", "/manage/terbit/insights/sessions.csv", (302, 404, 404, 200, 200), None),
+    ("GET", "/manage/draf/insights/unknown.csv", (302, 404, 404, 404, 404, 404), None),
+    ("GET", "/manage/terbit/insights/sessions.csv", (302, 404, 404, 404, 200, 200), None),
 ]
 
 

@@ -6,8 +6,8 @@ from eventapp.extensions import db
 
 from ..access import MANAGE_GET, ROLES, check_access, manage_post
 
-EVERYONE = (200, 200, 200, 200, 200)
-NOBODY = (404, 404, 404, 404, 404)
+EVERYONE = (200, 200, 200, 200, 200, 200)
+NOBODY = (404, 404, 404, 404, 404, 404)
 
 MATRIX = [
     ("GET", "/c/terbit/representation", EVERYONE, None),
@@ -15,8 +15,8 @@ MATRIX = [
     ("GET", "/c/tidak-ada/representation", NOBODY, None),
     ("GET", "/manage/draf/insights/publish", MANAGE_GET, None),
     ("POST", "/manage/draf/insights/publish", manage_post(), {"public": "y"}),
-    ("GET", "/manage/terbit/insights/publish", (302, 404, 404, 200, 200), None),
-    ("POST", "/manage/terbit/insights/publish", (302, 404, 404, 303, 303), {}),
+    ("GET", "/manage/terbit/insights/publish", (302, 404, 404, 404, 200, 200), None),
+    ("POST", "/manage/terbit/insights/publish", (302, 404, 404, 404, 303, 303), {}),
 ]
 
 

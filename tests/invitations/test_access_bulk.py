@@ -14,9 +14,9 @@ def invitations_upload() -> dict:
 
 MATRIX = [
     ("GET", "/manage/draf/invitations/import", MANAGE_GET, None),
-    ("GET", "/manage/tidak-ada/invitations/import", (302, 404, 404, 404, 404), None),
+    ("GET", "/manage/tidak-ada/invitations/import", (302, 404, 404, 404, 404, 404), None),
     ("POST", "/manage/draf/invitations/import", manage_post(200), invitations_upload),
-    ("POST", "/manage/terbit/invitations/import", (302, 404, 404, 200, 200), invitations_upload),
+    ("POST", "/manage/terbit/invitations/import", (302, 404, 404, 404, 200, 200), invitations_upload),
     ("POST", "/manage/draf/invitations/import/confirm", manage_post(303), {"text": CSV}),
     ("GET", "/manage/draf/invitations/import/example.csv", MANAGE_GET, None),
 ]

@@ -13,7 +13,7 @@ from ..access import MANAGE_GET, ROLES, check_access, manage_post
 BASE = "/manage/draf/invitations"
 INVITATION = BASE + "/{invitation}"
 CATEGORY = BASE + "/categories/{category}"
-NOBODY = (302, 404, 404, 404, 404)
+NOBODY = (302, 404, 404, 404, 404, 404)
 INVITE = {"full_name": "Ibu Baru", "email": "baru@example.org", "sector": "other",
           "gender": "not_stated", "language": "id", "category": "", "respond_by": "",
           "respond_by_time": "", "message": ""}
@@ -21,12 +21,12 @@ INVITE = {"full_name": "Ibu Baru", "email": "baru@example.org", "sector": "other
 MATRIX = [
     ("GET", BASE, MANAGE_GET, None),
     ("GET", BASE + "?status=pending&kind=delegate&q=uji&sort=-deadline", MANAGE_GET, None),
-    ("GET", "/manage/terbit/invitations", (302, 404, 404, 200, 200), None),
+    ("GET", "/manage/terbit/invitations", (302, 404, 404, 404, 200, 200), None),
     ("GET", "/manage/tidak-ada/invitations", NOBODY, None),
     ("GET", BASE + ".csv", MANAGE_GET, None),
-    ("GET", "/manage/terbit/invitations.csv", (302, 404, 404, 200, 200), None),
+    ("GET", "/manage/terbit/invitations.csv", (302, 404, 404, 404, 200, 200), None),
     ("POST", BASE + "/remind", manage_post(), {}),
-    ("POST", "/manage/terbit/invitations/remind", (302, 404, 404, 303, 303), {}),
+    ("POST", "/manage/terbit/invitations/remind", (302, 404, 404, 404, 303, 303), {}),
     ("GET", BASE + "/new", MANAGE_GET, None),
     ("GET", BASE + "/new?kind=speaker&session={session}", MANAGE_GET, None),
     ("POST", BASE + "/new", manage_post(), INVITE),

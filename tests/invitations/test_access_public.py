@@ -11,10 +11,10 @@ from eventapp.invitations import services as inv
 from ..access import ROLES, check_access
 from .test_services import invite_delegate, link_for
 
-EVERYONE = (200, 200, 200, 200, 200)
-ANSWERED = (303, 303, 303, 303, 303)
-GONE = (410, 410, 410, 410, 410)
-MISSING = (404, 404, 404, 404, 404)
+EVERYONE = (200, 200, 200, 200, 200, 200)
+ANSWERED = (303, 303, 303, 303, 303, 303)
+GONE = (410, 410, 410, 410, 410, 410)
+MISSING = (404, 404, 404, 404, 404, 404)
 UNKNOWN = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"  # well-formed, matches nothing
 
 MATRIX = [

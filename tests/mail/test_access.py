@@ -12,8 +12,8 @@ from eventapp.mail.models import MessageStatus, OutboxMessage
 from ..access import MANAGE_GET, ROLES, check_access, manage_post
 
 BASE = "/manage/draf/outbox"
-NOBODY = (302, 404, 404, 404, 404)
-BOTH_ORGANISERS = (302, 404, 404, 200, 200)
+NOBODY = (302, 404, 404, 404, 404, 404)
+BOTH_ORGANISERS = (302, 404, 404, 404, 200, 200)
 
 MATRIX = [
     ("GET", BASE, MANAGE_GET, None),
@@ -25,13 +25,13 @@ MATRIX = [
     ("GET", "/manage/terbit/outbox/{published_message}", BOTH_ORGANISERS, None),
     ("POST", BASE + "/{message}/retry", manage_post(), {}),
     ("POST", BASE + "/{sent}/retry", manage_post(422), {}),  # only a failed message
-    ("POST", "/manage/terbit/outbox/{published_message}/retry", (302, 404, 404, 303, 303), {}),
+    ("POST", "/manage/terbit/outbox/{published_message}/retry", (302, 404, 404, 404, 303, 303), {}),
     # Ids of "draf" under the other conference's address: not found, even for its organisers.
     ("GET", "/manage/terbit/outbox/{message}", NOBODY, None),
     ("POST", "/manage/terbit/outbox/{message}/retry", NOBODY, {}),
     ("GET", BASE + "/999999", NOBODY, None),
     ("POST", BASE + "/999999/retry", NOBODY, {}),
-    ("GET", BASE + "/{message}/retry", (405,) * 5, None),
+    ("GET", BASE + "/{message}/retry", (405,) * 6, None),
 ]
 
 

@@ -5,12 +5,12 @@ from ..access import MANAGE_GET, ROLES, check_access, manage_post
 
 BASE = "/manage/draf/people"
 PERSON = BASE + "/{person}"
-NOBODY = (302, 404, 404, 404, 404)
+NOBODY = (302, 404, 404, 404, 404, 404)
 VALID = {"full_name": "Orang Baru", "sector": "academia", "gender": "woman"}
 
 MATRIX = [
     ("GET", BASE, MANAGE_GET, None),
-    ("GET", "/manage/terbit/people", (302, 404, 404, 200, 200), None),
+    ("GET", "/manage/terbit/people", (302, 404, 404, 404, 200, 200), None),
     ("GET", "/manage/tidak-ada/people", NOBODY, None),
     ("GET", BASE + "/new", MANAGE_GET, None),
     ("POST", BASE + "/new", manage_post(), VALID),

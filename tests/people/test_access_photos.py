@@ -10,12 +10,12 @@ from eventapp.people.photos import store_photo
 from ..access import ROLES, check_access
 from .test_photos import image_bytes
 
-EVERYONE_200 = (200, 200, 200, 200, 200)
-NOBODY = (404, 404, 404, 404, 404)
+EVERYONE_200 = (200, 200, 200, 200, 200, 200)
+NOBODY = (404, 404, 404, 404, 404, 404)
 
 MATRIX = [
     # The world's person (someone else than the "speaker" role) in the draft conference.
-    ("GET", "/c/draf/people/{person}/photo/{photo}.jpg", (404, 404, 404, 404, 200), None),
+    ("GET", "/c/draf/people/{person}/photo/{photo}.jpg", (404, 404, 404, 404, 404, 200), None),
     ("GET", "/c/draf/people/{person}/photo/0123456789ab.jpg", NOBODY, None),
     # A person in the published conference whose photo is in its latest release.
     ("GET", "/c/terbit/people/{public_person}/photo/{public_photo}.jpg", EVERYONE_200, None),

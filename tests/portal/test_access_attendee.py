@@ -7,9 +7,9 @@ from eventapp.extensions import db
 
 from ..access import ROLES, check_access
 
-ATTENDEE_ONLY_GET = (302, 200, 404, 404, 404)
-ATTENDEE_ONLY_POST = (302, 303, 404, 404, 404)
-NOBODY = (302, 404, 404, 404, 404)
+ATTENDEE_ONLY_GET = (302, 200, 404, 404, 404, 404)
+ATTENDEE_ONLY_POST = (302, 303, 404, 404, 404, 404)
+NOBODY = (302, 404, 404, 404, 404, 404)
 
 MATRIX = [
     ("GET", "/c/draf/my/agenda", ATTENDEE_ONLY_GET, None),

@@ -7,19 +7,19 @@ from eventapp.portal.services import feed_token, personal_agenda
 
 from ..access import ROLES, check_access
 
-EVERYONE = (200, 200, 200, 200, 200)
-NOT_FOUND = (404, 404, 404, 404, 404)
+EVERYONE = (200, 200, 200, 200, 200, 200)
+NOT_FOUND = (404, 404, 404, 404, 404, 404)
 
 MATRIX = [
     ("GET", "/c/draf/feed/{feed_token}.ics", EVERYONE, None),
     ("GET", "/c/terbit/feed/{feed_token}.ics", NOT_FOUND, None),
     ("GET", "/c/draf/feed/" + "z" * 43 + ".ics", NOT_FOUND, None),
     ("GET", "/c/draf/feed/short.ics", NOT_FOUND, None),
-    ("GET", "/c/draf/my/calendar/reset", (302, 200, 200, 404, 404), None),
-    ("GET", "/c/terbit/my/calendar/reset", (302, 404, 404, 404, 404), None),
-    ("GET", "/c/tidak-ada/my/calendar/reset", (302, 404, 404, 404, 404), None),
-    ("POST", "/c/draf/my/calendar/reset", (302, 303, 303, 404, 404), {}),
-    ("POST", "/c/terbit/my/calendar/reset", (302, 404, 404, 404, 404), {}),
+    ("GET", "/c/draf/my/calendar/reset", (302, 200, 200, 404, 404, 404), None),
+    ("GET", "/c/terbit/my/calendar/reset", (302, 404, 404, 404, 404, 404), None),
+    ("GET", "/c/tidak-ada/my/calendar/reset", (302, 404, 404, 404, 404, 404), None),
+    ("POST", "/c/draf/my/calendar/reset", (302, 303, 303, 404, 404, 404), {}),
+    ("POST", "/c/terbit/my/calendar/reset", (302, 404, 404, 404, 404, 404), {}),
 ]
 
 

@@ -3,7 +3,7 @@ import pytest
 from ..access import ROLES, check_access
 
 MATRIX = [
-    ("GET", "/me", (302, 200, 200, 200, 200), None),
+    ("GET", "/me", (302, 200, 200, 200, 200, 200), None),
 ]
 
 

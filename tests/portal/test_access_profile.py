@@ -4,9 +4,9 @@ import pytest
 
 from ..access import ROLES, check_access
 
-SPEAKER_ONLY = (302, 404, 200, 404, 404)
-SPEAKER_POST = (302, 404, 303, 404, 404)
-NOBODY = (302, 404, 404, 404, 404)
+SPEAKER_ONLY = (302, 404, 200, 404, 404, 404)
+SPEAKER_POST = (302, 404, 303, 404, 404, 404)
+NOBODY = (302, 404, 404, 404, 404, 404)
 
 MATRIX = [
     ("GET", "/c/draf/my/profile", SPEAKER_ONLY, None),

@@ -4,8 +4,8 @@ import pytest
 
 from ..access import ROLES, check_access
 
-ONLY_SPEAKER = (302, 404, 200, 404, 404)
-NOBODY = (302, 404, 404, 404, 404)
+ONLY_SPEAKER = (302, 404, 200, 404, 404, 404)
+NOBODY = (302, 404, 404, 404, 404, 404)
 
 MATRIX = [
     ("GET", "/c/draf/my/sessions", ONLY_SPEAKER, None),

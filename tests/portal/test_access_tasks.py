@@ -10,15 +10,15 @@ from ..access import MANAGE_GET, ROLES, check_access, manage_post
 TASK = {"title_id": "Kirim salindia", "title_en": "", "details_id": "", "details_en": "", "due_on": ""}
 
 MATRIX = [
-    ("POST", "/c/draf/my/tasks/{task}", (302, 404, 303, 404, 404), {"done": "1"}),
-    ("POST", "/c/terbit/my/tasks/{task}", (302, 404, 404, 404, 404), {"done": "1"}),
+    ("POST", "/c/draf/my/tasks/{task}", (302, 404, 303, 404, 404, 404), {"done": "1"}),
+    ("POST", "/c/terbit/my/tasks/{task}", (302, 404, 404, 404, 404, 404), {"done": "1"}),
     ("GET", "/manage/draf/speaker-tasks", MANAGE_GET, None),
     ("POST", "/manage/draf/speaker-tasks", manage_post(), TASK),
     ("GET", "/manage/draf/speaker-tasks/{task}/edit", MANAGE_GET, None),
     ("POST", "/manage/draf/speaker-tasks/{task}/edit", manage_post(), TASK),
     ("GET", "/manage/draf/speaker-tasks/{task}/delete", MANAGE_GET, None),
     ("POST", "/manage/draf/speaker-tasks/{task}/delete", manage_post(), {}),
-    ("GET", "/manage/terbit/speaker-tasks/{task}/edit", (302, 404, 404, 404, 404), None),
+    ("GET", "/manage/terbit/speaker-tasks/{task}/edit", (302, 404, 404, 404, 404, 404), None),
 ]
 
 

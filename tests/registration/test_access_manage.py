@@ -17,8 +17,8 @@ QUESTIONS = SETTINGS + "/questions"
 QUESTION = QUESTIONS + "/{question}"
 LIST = "/manage/draf/registrations"
 ONE = LIST + "/{registration}"
-NOBODY = (302, 404, 404, 404, 404)
-OTHER = (302, 404, 404, 200, 200)  # "terbit": both organisers manage it
+NOBODY = (302, 404, 404, 404, 404, 404)
+OTHER = (302, 404, 404, 404, 200, 200)  # "terbit": both organisers manage it
 GOOD_SETTINGS = {"registration_mode": "open", "opens_on": "", "opens_time": "", "closes_on": "",
                  "closes_time": "", "registration_capacity": "50", "requires_approval": "y"}
 GOOD_QUESTION = {"label_id": "Ukuran kaos", "label_en": "T-shirt size", "kind": "single_choice",

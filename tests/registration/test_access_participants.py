@@ -3,9 +3,9 @@ import pytest
 from ..access import ROLES, check_access
 
 MATRIX = [
-    ("GET", "/c/terbit/participants", (200, 200, 200, 200, 200), None),
-    ("GET", "/c/draf/participants", (404, 404, 404, 404, 200), None),
-    ("GET", "/c/tidak-ada/participants", (404, 404, 404, 404, 404), None),
+    ("GET", "/c/terbit/participants", (200, 200, 200, 200, 200, 200), None),
+    ("GET", "/c/draf/participants", (404, 404, 404, 404, 404, 200), None),
+    ("GET", "/c/tidak-ada/participants", (404, 404, 404, 404, 404, 404), None),
 ]
 
 

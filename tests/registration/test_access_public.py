@@ -10,23 +10,23 @@ from eventapp.registration import services as reg
 
 from ..access import ROLES, check_access
 
-EVERYONE = (200, 200, 200, 200, 200)
-REDIRECT = (303, 303, 303, 303, 303)
-INVALID = (422, 422, 422, 422, 422)
-MISSING = (404, 404, 404, 404, 404)
-ORGANISER_ONLY = (404, 404, 404, 404, 200)
+EVERYONE = (200, 200, 200, 200, 200, 200)
+REDIRECT = (303, 303, 303, 303, 303, 303)
+INVALID = (422, 422, 422, 422, 422, 422)
+MISSING = (404, 404, 404, 404, 404, 404)
+ORGANISER_ONLY = (404, 404, 404, 404, 404, 200)
 UNKNOWN = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"  # well-formed, matches nothing
 
 MATRIX = [
     ("GET", "/c/terbit/register", EVERYONE, None),
     ("POST", "/c/terbit/register", INVALID, {"full_name": ""}),
     ("GET", "/c/draf/register", ORGANISER_ONLY, None),
-    ("POST", "/c/draf/register", (404, 404, 404, 404, 422), {"full_name": ""}),
+    ("POST", "/c/draf/register", (404, 404, 404, 404, 404, 422), {"full_name": ""}),
     ("GET", "/c/tidak-ada/register", MISSING, None),
     ("GET", "/c/terbit/register/received", EVERYONE, None),
     ("GET", "/c/draf/register/received", ORGANISER_ONLY, None),
     ("POST", "/c/terbit/register/link", REDIRECT, {"email": "nobody@example.org"}),
-    ("POST", "/c/draf/register/link", (404, 404, 404, 404, 303), {"email": "nobody@example.org"}),
+    ("POST", "/c/draf/register/link", (404, 404, 404, 404, 404, 303), {"email": "nobody@example.org"}),
     ("GET", "/r/{token}", EVERYONE, None),
     ("POST", "/r/{token}", REDIRECT, {"action": "choice", "slot": "20260310T0200", "session": ""}),
     ("GET", f"/r/{UNKNOWN}", MISSING, None),
