@@ -16,6 +16,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import defer
 
 from ..audit.services import actor_id, record
 from ..conferences.models import Conference
@@ -131,8 +132,13 @@ def diff(old: dict[str, Any] | None, new: dict[str, Any]) -> list[dict[str, Any]
 
 
 def latest_release(conference: Conference) -> AgendaRelease | None:
+    """The newest release, without its snapshot and changes: public pages served
+    from the per-release cache need only its number and time (decoding a big
+    agenda's JSON costs more than the whole cached response); the first access
+    to `snapshot` or `changes` loads it."""
     return db.session.scalar(
         select(AgendaRelease)
+        .options(defer(AgendaRelease.snapshot), defer(AgendaRelease.changes))
         .where(AgendaRelease.conference_id == conference.id)
         .order_by(AgendaRelease.number.desc())
         .limit(1)
