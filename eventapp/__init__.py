@@ -48,7 +48,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         hops = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     if app.config["PAGE_MICROCACHE_SECONDS"] > 0:
-        from .page_cache import MicroCache
+        from .microcache import MicroCache
 
         app.wsgi_app = MicroCache(app.wsgi_app, app.config["PAGE_MICROCACHE_SECONDS"])  # type: ignore[method-assign]
 

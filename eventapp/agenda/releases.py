@@ -14,14 +14,14 @@ from datetime import datetime, timezone
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import defer
 
 from ..audit.services import actor_id, record
 from ..conferences.models import Conference
 from ..errors import DomainError
-from ..extensions import db
+from ..extensions import cache, db
 from ..i18n import Bilingual
 from ..people.models import SECTOR_LABELS, Gender, Sector
 from .conflicts import find_conflicts, load_sessions
@@ -143,6 +143,29 @@ def latest_release(conference: Conference) -> AgendaRelease | None:
         .order_by(AgendaRelease.number.desc())
         .limit(1)
     )
+
+
+def release_session_ids(release: AgendaRelease) -> set[int]:
+    """The ids of the sessions in a release, read inside the database (its JSON
+    functions) so that the snapshot is neither sent nor decoded here."""
+    if "snapshot" not in inspect(release).unloaded:
+        return {item["id"] for item in release.snapshot.get("sessions", [])}
+    # A release never changes: its ids are cached (in Redis, shared, when configured).
+    key = f"release-session-ids:{release.id}:{release.conference_id}:{release.number}:{release.created_at.isoformat()}"
+    cached = cache.get(key)
+    if cached is not None:
+        return set(cached)
+    if db.session.get_bind().dialect.name == "postgresql":
+        statement = text("SELECT (item->>'id')::integer FROM agenda_release, "
+                         "json_array_elements(agenda_release.snapshot->'sessions') AS item "
+                         "WHERE agenda_release.id = :id")
+    else:
+        statement = text("SELECT json_extract(item.value, '$.id') FROM agenda_release, "
+                         "json_each(agenda_release.snapshot, '$.sessions') AS item "
+                         "WHERE agenda_release.id = :id")
+    ids = set(db.session.scalars(statement, {"id": release.id}))
+    cache.set(key, sorted(ids))
+    return ids
 
 
 def releases(conference: Conference) -> list[AgendaRelease]:
