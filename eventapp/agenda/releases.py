@@ -9,6 +9,8 @@ share one template and the draft can never leak.
 """
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
@@ -335,10 +337,33 @@ class PublicAgenda:
     sessions: list[PublicSession]
 
 
+# Parsed snapshots of the last few releases, per process: a release never
+# changes, so its rooms, people and sessions are built once (not per page view).
+_PARSED: OrderedDict[tuple, tuple] = OrderedDict()
+_PARSED_LOCK = threading.Lock()
+PARSED_KEEP = 8
+
+
 def public_agenda(release: AgendaRelease | None) -> PublicAgenda:
+    """The published agenda of `release`, as plain objects. Shared between
+    requests (read-only: never change what this returns)."""
     if release is None:
         return PublicAgenda(None, [], [], [], [])
-    data = release.snapshot
+    key = (release.id, release.conference_id, release.number, release.created_at)
+    with _PARSED_LOCK:
+        parts = _PARSED.get(key)
+        if parts is not None:
+            _PARSED.move_to_end(key)
+    if parts is None:
+        parts = _parse_snapshot(release.snapshot)
+        with _PARSED_LOCK:
+            _PARSED[key] = parts
+            while len(_PARSED) > PARSED_KEEP:
+                _PARSED.popitem(last=False)
+    return PublicAgenda(release, *parts)
+
+
+def _parse_snapshot(data: dict[str, Any]) -> tuple:
     rooms = {r["id"]: PublicRoom(**r) for r in data["rooms"]}
     themes = {t["id"]: PublicSubTheme(**t) for t in data["sub_themes"]}
     people = {
@@ -358,5 +383,4 @@ def public_agenda(release: AgendaRelease | None) -> PublicAgenda:
         )
         for s in data["sessions"]
     ]
-    return PublicAgenda(release, list(rooms.values()), list(themes.values()),
-                        list(people.values()), sessions)
+    return list(rooms.values()), list(themes.values()), list(people.values()), sessions
