@@ -88,7 +88,7 @@ FAMILY = ("Wijaya", "Santoso", "Harahap", "Siregar", "Nainggolan", "Pratama", "K
 
 
 def person_name(n: int) -> str:
-    return f"{GIVEN[n % len(GIVEN)]} {FAMILY[(n * 7) % len(FAMILY)]}"
+    return f"{GIVEN[n % len(GIVEN)]} {FAMILY[(n // len(GIVEN)) % len(FAMILY)]}"
 
 
 def build(count: int) -> dict:

@@ -85,10 +85,6 @@ def run_migrations_online():
     conf_args = current_app.extensions['migrate'].configure_args
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
-    # PostgreSQL-only trigram indexes (migration 5d1e0c2a9f31) live outside the
-    # models: autogenerate must neither drop nor report them.
-    conf_args.setdefault("include_object", lambda obj, name, type_, reflected, compare_to:
-                         not (type_ == "index" and name and name.startswith("trgm_")))
 
     connectable = get_engine()
 
