@@ -395,6 +395,8 @@ def main() -> None:
     parser.add_argument("--renders", type=int, default=20, help="uncached agenda renders (default 20)")
     parser.add_argument("--redis", action="store_true", help="page cache and rate limits in Redis (127.0.0.1:6379)")
     parser.add_argument("--keep-database", action="store_true")
+    parser.add_argument("--only", default="", help="comma-separated words: measure only targets whose name "
+                                                   "holds one (e.g. 'registration,agenda'); the ceiling always")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is missing: `apt-get install wrk` (make bench installs it)")
@@ -446,12 +448,20 @@ def main() -> None:
                 print(f"load: wrk -t2 -c{args.connections} -d{args.duration}s per target; gunicorn -w {args.workers}"
                       f" (sync); {os.cpu_count()} CPUs; agenda page {len(agenda) // 1024} KiB", flush=True)
                 rows.append(wrk("ceiling: bytes of the agenda page", f"http://{HOST}:{ceiling_port}/", args))
+            wanted = [word.strip() for word in args.only.split(",") if word.strip()]
+
+            def measured(name: str) -> bool:
+                return not wanted or any(word in name for word in wanted)
+
             for name, (path, signed_in) in paths.items():
+                if not measured(name):
+                    continue
                 cookie = organiser.cookie if signed_in else ""
                 warm_up(base + path, cookie, args.workers)
                 rows.append(wrk(name, base + path, args, cookie=cookie))
-            rows.append(wrk("registration POST", f"{base}/c/{SLUG}/register", args,
-                            script=registration_script(port, built, workdir)))
+            if measured("registration POST"):
+                rows.append(wrk("registration POST", f"{base}/c/{SLUG}/register", args,
+                                script=registration_script(port, built, workdir)))
         median, p90 = uncached_agenda(url, args.renders)
         plans = query_plans(url, [*paths.values(), *PLAN_ONLY])
         problems = verify(url)

@@ -32,7 +32,7 @@ from ..conferences.models import Conference, RegistrationMode
 from ..database import begin_write
 from ..db_types import utcnow
 from ..errors import DomainError
-from ..extensions import db
+from ..extensions import cache, db
 from ..mail.services import SECRET_PLACEHOLDER, external_url, queue_mail
 from ..people.models import Gender, Sector
 from ..tokens import hash_token, new_token, well_formed
@@ -234,7 +234,25 @@ def slot_outline(conference: Conference) -> list[Slot]:
     release = latest_release(conference)
     if release is None:
         return []
-    public_ids = release_session_ids(release)
+    # Every edit of a session bumps its version (optimistic locking; seat counts
+    # do not), and adding or deleting one changes the count and the id sum: the
+    # outline is cached until one of those or the release changes.
+    parallel = (AgendaSession.conference_id == conference.id, AgendaSession.kind == SessionKind.PARALLEL)
+    count, versions, ids = db.session.execute(
+        select(func.count(), func.coalesce(func.sum(AgendaSession.version), 0),
+               func.coalesce(func.sum(AgendaSession.id), 0)).where(*parallel)
+    ).one()
+    key = (f"slot-outline:{conference.id}:{release.id}:{release.created_at.isoformat()}:"
+           f"{count}:{versions}:{ids}")
+    cached = cache.get(key)
+    if cached is not None:
+        return [Slot(starts_at, ends_at, list(session_ids)) for starts_at, ends_at, session_ids in cached]
+    slots = _outline(conference, release_session_ids(release))
+    cache.set(key, [(slot.starts_at, slot.ends_at, slot.session_ids) for slot in slots])
+    return slots
+
+
+def _outline(conference: Conference, public_ids: set[int]) -> list[Slot]:
     rows = db.session.execute(
         select(AgendaSession.id, AgendaSession.starts_at, AgendaSession.ends_at)
         .where(AgendaSession.conference_id == conference.id, AgendaSession.kind == SessionKind.PARALLEL,
