@@ -28,9 +28,7 @@ import argparse
 import http.client
 import os
 import random
-import re
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -40,11 +38,21 @@ from datetime import time as clock
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from common import (  # noqa: E402  (also puts the project on sys.path)
+    CLIENT_TOKEN_RE,
+    CSRF_RE,
+    HOST,
+    ROOT,
+    SECRET,
+    Browser,
+    field_value,
+    free_port,
+    pg_admin_url,
+    recreate_database,
+)
 
 from flask_migrate import upgrade  # noqa: E402
-from sqlalchemy import create_engine, func, insert, select, text  # noqa: E402
+from sqlalchemy import func, insert, select  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
 from eventapp import create_app  # noqa: E402
@@ -67,8 +75,6 @@ from eventapp.registration.services import new_ticket_code  # noqa: E402
 SLUG = "bench-registration"
 DAY = date(2027, 11, 25)
 ZONE = ZoneInfo("Asia/Jakarta")
-HOST = "127.0.0.1"
-SECRET = "bench-secret-not-for-production"
 ORGANISER, PASSWORD = "panitia@bench.example", "benchmark password"
 SMALL_ROOM = 40  # the first slot's rooms fill up during the run
 GIVEN = ("Ahmad", "Budi", "Siti", "Dewi", "Agus", "Rina", "Hendra", "Yohana", "Made", "Nurhayati",
@@ -81,28 +87,8 @@ FAMILY = ("Wijaya", "Santoso", "Harahap", "Siregar", "Nainggolan", "Pratama", "K
 # --- the database ------------------------------------------------------------------------------
 
 
-def pg_admin_url(url: str) -> tuple[str, str]:
-    parsed = make_url(url)
-    name = parsed.database or ""
-    if parsed.get_backend_name() != "postgresql":
-        raise SystemExit("this benchmark needs PostgreSQL (--postgres-url postgresql+psycopg://…/bench_…)")
-    if not name.startswith("bench"):
-        raise SystemExit(f"refusing to use {name!r}: the benchmark database's name must start with 'bench'")
-    return parsed.set(database="postgres").render_as_string(hide_password=False), name
-
-
-def recreate_database(url: str, drop_only: bool = False) -> None:
-    admin, name = pg_admin_url(url)
-    engine = create_engine(admin, isolation_level="AUTOCOMMIT")
-    with engine.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        if not drop_only:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    engine.dispose()
-
-
 def person_name(n: int) -> str:
-    return f"{GIVEN[n % len(GIVEN)]} {FAMILY[(n * 7) % len(FAMILY)]}"
+    return f"{GIVEN[n % len(GIVEN)]} {FAMILY[(n // len(GIVEN)) % len(FAMILY)]}"
 
 
 def build(count: int) -> dict:
@@ -162,47 +148,6 @@ def build(count: int) -> dict:
     return {"slots": [[s.id for s in slot] for slot in slots],
             "keys": [slot[0].starts_at.strftime("%Y%m%dT%H%M") for slot in slots],
             "codes": codes, "sample": sample}
-
-
-# --- a tiny HTTP client with a cookie ------------------------------------------------------------
-
-CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
-CLIENT_TOKEN_RE = re.compile(r'name="client_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="client_token"')
-
-
-def field_value(pattern: re.Pattern, html: str) -> str:
-    match = pattern.search(html)
-    if not match:
-        raise ValueError(f"no {pattern.pattern[6:20]} in the page")
-    return match.group(1) or match.group(2)
-
-
-class Browser:
-    """One visitor: keeps the session cookie; one connection per request (gunicorn sync workers)."""
-
-    def __init__(self, port: int, timeout: float) -> None:
-        self.port, self.timeout, self.cookie = port, timeout, ""
-
-    def request(self, method: str, url: str, fields: dict | None = None) -> tuple[int, str]:
-        headers = {"Accept-Language": "en"}
-        body = None
-        if self.cookie:
-            headers["Cookie"] = self.cookie
-        if fields is not None:
-            body = urllib.parse.urlencode(fields, doseq=True)
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        connection = http.client.HTTPConnection(HOST, self.port, timeout=self.timeout)
-        try:
-            connection.request(method, url, body=body, headers=headers)
-            response = connection.getresponse()
-            page = response.read().decode("utf-8", "replace")
-            for header in response.headers.get_all("Set-Cookie") or []:
-                pair = header.split(";", 1)[0]
-                if pair.startswith("session="):
-                    self.cookie = pair
-            return response.status, page
-        finally:
-            connection.close()
 
 
 # --- load --------------------------------------------------------------------------------------
@@ -293,13 +238,7 @@ def registrations(port: int, built: dict, clients: int, duration: float, timeout
 
 
 def sign_in(port: int, timeout: float) -> Browser:
-    organiser = Browser(port, timeout)
-    status, page = organiser.request("GET", "/login")
-    fields = {"csrf_token": field_value(CSRF_RE, page), "email": ORGANISER, "password": PASSWORD, "next": ""}
-    status, page = organiser.request("POST", "/login", fields)
-    if status != 303:
-        raise SystemExit(f"the organiser could not sign in (HTTP {status})")
-    return organiser
+    return Browser(port, timeout).sign_in(ORGANISER, PASSWORD)
 
 
 def lookups(port: int, built: dict, clients: int, duration: float, timeout: float) -> list[tuple[str, Stats, float]]:
@@ -364,14 +303,6 @@ def small_room_state(app, built: dict) -> str:
 
 
 # --- gunicorn ------------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        return probe.getsockname()[1]
 
 
 def wait_until_up(port: int, process: subprocess.Popen, limit: float = 60) -> None:

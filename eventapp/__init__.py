@@ -48,6 +48,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
         hops = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
+    if app.config["PAGE_MICROCACHE_SECONDS"] > 0:
+        from .microcache import MicroCache
+
+        app.wsgi_app = MicroCache(app.wsgi_app, app.config["PAGE_MICROCACHE_SECONDS"])  # type: ignore[method-assign]
 
     from .logging_setup import init_app as init_logging
 

@@ -176,4 +176,7 @@ def load_config(instance_path: Path, overrides: dict[str, object] | None = None)
         "CACHE_REDIS_URL": os.environ.get("CACHE_REDIS_URL", ""),
         "CACHE_DEFAULT_TIMEOUT": int(os.environ.get("CACHE_DEFAULT_TIMEOUT", "3600")),
         "CACHE_KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "eventapp:"),
+        # Shared public responses kept this many seconds in each app process and
+        # served before Flask (page_cache.MicroCache); 0 turns it off.
+        "PAGE_MICROCACHE_SECONDS": float(os.environ.get("PAGE_MICROCACHE_SECONDS", "2")),
     }

@@ -12,10 +12,11 @@ never a Response object. Signed-in visitors (organisers see drafts and a
 "Manage" link) and visitors with a pending flash message are never served from
 the cache, nor stored in it.
 
-HTML pages carry a CSRF token (the language switch in the base layout). The
-token of the visitor whose request filled the cache is replaced by a marker
-before storing, and the marker by the current visitor's own token on the way
-out.
+Shared pages carry nothing of the visitor's: no CSRF token (the language
+switch is a link), no session cookie. A page whose body holds the visitor's
+CSRF token (a form) is personal and never stored. Shared responses are marked
+for the micro-cache (MicroCache below), which serves them for a few seconds
+without entering Flask at all.
 """
 from __future__ import annotations
 
@@ -25,13 +26,12 @@ from datetime import UTC, datetime
 
 from flask import Response, current_app, g, make_response, session
 from flask_login import current_user
-from flask_wtf.csrf import generate_csrf
 
 from .conferences.models import Conference
 from .extensions import cache
 from .http_cache import validators
+from .microcache import SHARED_HEADER
 
-CSRF_MARKER = b"__eventapp_csrf_token_marker__"
 KEPT_HEADERS = ("Content-Disposition",)
 
 
@@ -67,12 +67,12 @@ def _token_field() -> str:
     return current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
 
 
-def _store(response: Response) -> dict[str, object]:
+def _store(response: Response) -> dict[str, object] | None:
+    """Plain data for the cache; None for a page that holds this visitor's CSRF token."""
     body = response.get_data()
-    if response.mimetype == "text/html":
-        token = g.get(_token_field())
-        if token:
-            body = body.replace(token.encode(), CSRF_MARKER)
+    token = g.get(_token_field())
+    if token and token.encode() in body:
+        return None
     return {
         "body": body,
         "content_type": response.headers.get("Content-Type"),
@@ -81,11 +81,7 @@ def _store(response: Response) -> dict[str, object]:
 
 
 def _restore(entry: dict[str, object]) -> Response:
-    body = entry["body"]
-    assert isinstance(body, bytes)
-    if CSRF_MARKER in body:
-        body = body.replace(CSRF_MARKER, generate_csrf().encode())
-    response = Response(body, content_type=entry["content_type"])  # type: ignore[arg-type]
+    response = Response(entry["body"], content_type=entry["content_type"])  # type: ignore[arg-type]
     for name, value in entry["headers"]:  # type: ignore[attr-defined]
         response.headers[name] = value
     return response
@@ -106,5 +102,14 @@ def cached_page(conference: Conference, release, kind: str, build: Callable[[], 
         if response.status_code != 200:
             return response
         entry = _store(response)
+        if entry is None:
+            return response
         cache.set(key, entry)
-    return _restore(entry)
+    return mark_shared(_restore(entry))
+
+
+
+def mark_shared(response: Response) -> Response:
+    """Tell the micro-cache any anonymous visitor may get these bytes."""
+    response.headers[SHARED_HEADER] = "1"
+    return response

@@ -33,6 +33,7 @@ def app_config(database_url: str, **extra: object) -> dict[str, object]:
         "BASE_URL": "http://eventapp.test",
         "MAIL_DELIVERY": "keep",
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # fast; real hashing is tested below
+        "PAGE_MICROCACHE_SECONDS": 0,  # tests/test_page_cache.py turns it on
         **extra,
     }
 

@@ -34,10 +34,15 @@ def test_language_switch_ignores_unknown_languages_and_foreign_targets(client):
     assert '<html lang="id">' in client.get("/").get_data(as_text=True)
 
 
-def test_switch_form_points_back_at_the_current_page(client, make):
+def test_language_links_point_back_at_the_current_page(client, make):
     conference = make.conference()
-    page = client.get(f"/c/{conference.slug}").get_data(as_text=True)
-    assert f'name="next" value="/c/{conference.slug}"' in page
+    page = client.get(f"/c/{conference.slug}?x=1").get_data(as_text=True)
+    assert f'href="/language/en?next=/c/{conference.slug}?x%3D1"' in page
+    assert 'aria-current="true"' in page  # the language in use is marked
+    response = client.get(f"/language/en?next=/c/{conference.slug}?x%3D1")
+    assert response.status_code == 303 and response.headers["Location"] == f"/c/{conference.slug}?x=1"
+    assert '<html lang="en">' in client.get("/").get_data(as_text=True)
+    assert client.get("/language/en?next=https://evil.example/").headers["Location"] == "/"
 
 
 def test_content_falls_back_to_the_other_language(client, make):

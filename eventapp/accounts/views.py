@@ -1,4 +1,4 @@
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -78,6 +78,17 @@ def set_language():
     if lang in current_app.config["LANGUAGES"]:
         session["lang"] = lang
     return redirect(safe_next(request.form.get("next")), code=303)
+
+
+@bp.get("/language/<lang>")
+def switch_language(lang: str):
+    """The header's language links. Only the visitor's own session changes
+    (nothing in the database), so a link needs no CSRF token: public pages then
+    carry no per-visitor token and can be served byte for byte from the cache."""
+    if lang not in current_app.config["LANGUAGES"]:
+        abort(404)
+    session["lang"] = lang
+    return redirect(safe_next(request.args.get("next")), code=303)
 
 
 @bp.route("/login/link", methods=["GET", "POST"])

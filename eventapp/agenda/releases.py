@@ -9,18 +9,21 @@ share one template and the draft can never leak.
 """
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select, text
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import defer
 
 from ..audit.services import actor_id, record
 from ..conferences.models import Conference
 from ..errors import DomainError
-from ..extensions import db
+from ..extensions import cache, db
 from ..i18n import Bilingual
 from ..people.models import SECTOR_LABELS, Gender, Sector
 from .conflicts import find_conflicts, load_sessions
@@ -131,12 +134,40 @@ def diff(old: dict[str, Any] | None, new: dict[str, Any]) -> list[dict[str, Any]
 
 
 def latest_release(conference: Conference) -> AgendaRelease | None:
+    """The newest release, without its snapshot and changes: public pages served
+    from the per-release cache need only its number and time (decoding a big
+    agenda's JSON costs more than the whole cached response); the first access
+    to `snapshot` or `changes` loads it."""
     return db.session.scalar(
         select(AgendaRelease)
+        .options(defer(AgendaRelease.snapshot), defer(AgendaRelease.changes))
         .where(AgendaRelease.conference_id == conference.id)
         .order_by(AgendaRelease.number.desc())
         .limit(1)
     )
+
+
+def release_session_ids(release: AgendaRelease) -> set[int]:
+    """The ids of the sessions in a release, read inside the database (its JSON
+    functions) so that the snapshot is neither sent nor decoded here."""
+    if "snapshot" not in inspect(release).unloaded:
+        return {item["id"] for item in release.snapshot.get("sessions", [])}
+    # A release never changes: its ids are cached (in Redis, shared, when configured).
+    key = f"release-session-ids:{release.id}:{release.conference_id}:{release.number}:{release.created_at.isoformat()}"
+    cached = cache.get(key)
+    if cached is not None:
+        return set(cached)
+    if db.session.get_bind().dialect.name == "postgresql":
+        statement = text("SELECT (item->>'id')::integer FROM agenda_release, "
+                         "json_array_elements(agenda_release.snapshot->'sessions') AS item "
+                         "WHERE agenda_release.id = :id")
+    else:
+        statement = text("SELECT json_extract(item.value, '$.id') FROM agenda_release, "
+                         "json_each(agenda_release.snapshot, '$.sessions') AS item "
+                         "WHERE agenda_release.id = :id")
+    ids = set(db.session.scalars(statement, {"id": release.id}))
+    cache.set(key, sorted(ids))
+    return ids
 
 
 def releases(conference: Conference) -> list[AgendaRelease]:
@@ -306,10 +337,33 @@ class PublicAgenda:
     sessions: list[PublicSession]
 
 
+# Parsed snapshots of the last few releases, per process: a release never
+# changes, so its rooms, people and sessions are built once (not per page view).
+_PARSED: OrderedDict[tuple, tuple] = OrderedDict()
+_PARSED_LOCK = threading.Lock()
+PARSED_KEEP = 8
+
+
 def public_agenda(release: AgendaRelease | None) -> PublicAgenda:
+    """The published agenda of `release`, as plain objects. Shared between
+    requests (read-only: never change what this returns)."""
     if release is None:
         return PublicAgenda(None, [], [], [], [])
-    data = release.snapshot
+    key = (release.id, release.conference_id, release.number, release.created_at)
+    with _PARSED_LOCK:
+        parts = _PARSED.get(key)
+        if parts is not None:
+            _PARSED.move_to_end(key)
+    if parts is None:
+        parts = _parse_snapshot(release.snapshot)
+        with _PARSED_LOCK:
+            _PARSED[key] = parts
+            while len(_PARSED) > PARSED_KEEP:
+                _PARSED.popitem(last=False)
+    return PublicAgenda(release, *parts)
+
+
+def _parse_snapshot(data: dict[str, Any]) -> tuple:
     rooms = {r["id"]: PublicRoom(**r) for r in data["rooms"]}
     themes = {t["id"]: PublicSubTheme(**t) for t in data["sub_themes"]}
     people = {
@@ -329,5 +383,4 @@ def public_agenda(release: AgendaRelease | None) -> PublicAgenda:
         )
         for s in data["sessions"]
     ]
-    return PublicAgenda(release, list(rooms.values()), list(themes.values()),
-                        list(people.values()), sessions)
+    return list(rooms.values()), list(themes.values()), list(people.values()), sessions

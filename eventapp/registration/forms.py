@@ -111,6 +111,14 @@ class RegistrationForm(FlaskForm):
             chosen[slot.key] = int(value) if value and value.isdigit() else None
         return chosen
 
+    def show_slots(self, slots: list) -> None:
+        """Give the slot fields their sessions, for showing the form again after
+        it was read with the light registration.services.slot_outline."""
+        by_key = {slot.key: slot for slot in slots}
+        self.slot_fields = [(by_key.get(slot.key, slot), name) for slot, name in self.slot_fields]
+        for slot, name in self.slot_fields:
+            self[name].choices = _slot_choices(slot)
+
     def token(self) -> str | None:
         value = self.client_token.data or ""
         return value if CLIENT_TOKEN_RE.match(value) else None
@@ -130,6 +138,11 @@ def _question_field(question: RegistrationQuestion):
     return RadioField(label, choices=[SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))], validators=need)
 
 
+def _slot_choices(slot) -> list[SelectChoice]:
+    return [*(SelectChoice(str(s.id), s.local("title")) for s in slot.sessions),
+            SelectChoice(NONE_CHOICE, _l("No session in this slot"))]
+
+
 def registration_form(questions: list[RegistrationQuestion], slots: list, **kwargs) -> RegistrationForm:
     """A RegistrationForm with this conference's questions and session slots."""
 
@@ -143,10 +156,8 @@ def registration_form(questions: list[RegistrationQuestion], slots: list, **kwar
         question_fields.append((question, name))
     for slot in slots:
         name = f"slot-{slot.key}"
-        choices = [SelectChoice(str(s.id), s.local("title")) for s in slot.sessions]
         setattr(ConferenceRegistrationForm, name,
-                RadioField(_l("Your session"), choices=[*choices, SelectChoice(NONE_CHOICE, _l("No session in this slot"))],
-                           default=NONE_CHOICE, validate_choice=False))
+                RadioField(_l("Your session"), choices=_slot_choices(slot), default=NONE_CHOICE, validate_choice=False))
         slot_fields.append((slot, name))
     ConferenceRegistrationForm.question_fields = question_fields
     ConferenceRegistrationForm.slot_fields = slot_fields

@@ -24,7 +24,7 @@ from typing import Any
 import segno
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select, text, update
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..agenda.models import AgendaSession, SessionKind
 from ..audit.services import actor_id, record
@@ -32,7 +32,7 @@ from ..conferences.models import Conference, RegistrationMode
 from ..database import begin_write
 from ..db_types import utcnow
 from ..errors import DomainError
-from ..extensions import db
+from ..extensions import cache, db
 from ..mail.services import SECRET_PLACEHOLDER, external_url, queue_mail
 from ..people.models import Gender, Sector
 from ..tokens import hash_token, new_token, well_formed
@@ -209,10 +209,12 @@ def seats_left(conference: Conference) -> int | None:
 
 @dataclass
 class Slot:
-    """Parallel sessions that start together: the attendee picks one."""
+    """Parallel sessions that start together: the attendee picks one.
+    `session_ids` always; `sessions` (the rows, rooms loaded) from choice_slots only."""
 
     starts_at: datetime
     ends_at: datetime
+    session_ids: list[int] = field(default_factory=list)
     sessions: list[AgendaSession] = field(default_factory=list)
 
     @property
@@ -220,48 +222,84 @@ class Slot:
         return self.starts_at.strftime("%Y%m%dT%H%M")
 
 
-def choice_slots(conference: Conference) -> list[Slot]:
-    """Every time slot with parallel sessions, in time order. The sessions are
-    the scheduled parallel sessions of the draft that are also in the latest
-    published release (attendees choose from what is public)."""
-    from ..agenda.releases import latest_release
+def slot_outline(conference: Conference) -> list[Slot]:
+    """Every time slot with parallel sessions, in time order, as ids and times
+    only: enough to read and check a registration form (one light query, and
+    the published ids read inside the database), without loading hundreds of
+    sessions. The sessions are the scheduled parallel sessions of the draft
+    that are also in the latest published release (attendees choose from what
+    is public)."""
+    from ..agenda.releases import latest_release, release_session_ids
 
     release = latest_release(conference)
     if release is None:
         return []
-    public_ids = {item["id"] for item in release.snapshot.get("sessions", [])}
-    sessions = db.session.scalars(
-        select(AgendaSession)
+    # Every edit of a session bumps its version (optimistic locking; seat counts
+    # do not), and adding or deleting one changes the count and the id sum: the
+    # outline is cached until one of those or the release changes.
+    parallel = (AgendaSession.conference_id == conference.id, AgendaSession.kind == SessionKind.PARALLEL)
+    count, versions, ids = db.session.execute(
+        select(func.count(), func.coalesce(func.sum(AgendaSession.version), 0),
+               func.coalesce(func.sum(AgendaSession.id), 0)).where(*parallel)
+    ).one()
+    key = (f"slot-outline:{conference.id}:{release.id}:{release.created_at.isoformat()}:"
+           f"{count}:{versions}:{ids}")
+    cached = cache.get(key)
+    if cached is not None:
+        return [Slot(starts_at, ends_at, list(session_ids)) for starts_at, ends_at, session_ids in cached]
+    slots = _outline(conference, release_session_ids(release))
+    cache.set(key, [(slot.starts_at, slot.ends_at, slot.session_ids) for slot in slots])
+    return slots
+
+
+def _outline(conference: Conference, public_ids: set[int]) -> list[Slot]:
+    rows = db.session.execute(
+        select(AgendaSession.id, AgendaSession.starts_at, AgendaSession.ends_at)
         .where(AgendaSession.conference_id == conference.id, AgendaSession.kind == SessionKind.PARALLEL,
                AgendaSession.starts_at.is_not(None))
-        .options(selectinload(AgendaSession.room))
         .order_by(AgendaSession.starts_at, AgendaSession.id)
     ).all()
     slots: dict[datetime, Slot] = {}
-    for session in sessions:
-        if session.id not in public_ids:
+    for session_id, starts_at, ends_at in rows:
+        if session_id not in public_ids:
             continue
-        slot = slots.setdefault(session.starts_at, Slot(session.starts_at, session.ends_at))
-        slot.ends_at = max(slot.ends_at, session.ends_at)
-        slot.sessions.append(session)
+        slot = slots.setdefault(starts_at, Slot(starts_at, ends_at))
+        slot.ends_at = max(slot.ends_at, ends_at)
+        slot.session_ids.append(session_id)
     return list(slots.values())
+
+
+def choice_slots(conference: Conference) -> list[Slot]:
+    """slot_outline with the sessions themselves (and their rooms), for pages
+    that show them."""
+    slots = slot_outline(conference)
+    ids = [session_id for slot in slots for session_id in slot.session_ids]
+    loaded = {session.id: session for session in db.session.scalars(
+        select(AgendaSession).where(AgendaSession.id.in_(ids)).options(selectinload(AgendaSession.room))
+    )} if ids else {}
+    for slot in slots:
+        slot.sessions = [loaded[session_id] for session_id in slot.session_ids]
+    return slots
 
 
 def _check_choices(conference: Conference, chosen: dict[str, int | None],
                    slots: list[Slot] | None = None) -> dict[str, AgendaSession]:
     """{slot key: session id} → {slot key: session}; each a parallel session of that slot.
-    `slots`: choice_slots(conference), when the caller has them already."""
-    slots = {slot.key: slot for slot in (slots if slots is not None else choice_slots(conference))}
-    picked: dict[str, AgendaSession] = {}
+    `slots`: slot_outline or choice_slots of the conference, when the caller has them."""
+    slots = {slot.key: slot for slot in (slots if slots is not None else slot_outline(conference))}
+    picked: dict[str, int] = {}
     for key, session_id in chosen.items():
         if session_id in (None, ""):
             continue
         slot = slots.get(key)
-        session = next((s for s in slot.sessions if s.id == int(session_id)), None) if slot else None
-        if session is None:
+        if slot is None or int(session_id) not in slot.session_ids:
             raise DomainError(_("Choose one of the sessions offered for this time slot."), f"slot-{key}")
-        picked[key] = session
-    return picked
+        picked[key] = int(session_id)
+    # The chosen sessions and their rooms (capacity) in one query.
+    loaded = {session.id: session for session in db.session.scalars(
+        select(AgendaSession).where(AgendaSession.id.in_(picked.values())).options(joinedload(AgendaSession.room))
+    )} if picked else {}
+    return {key: loaded[session_id] for key, session_id in picked.items()}
 
 
 # --- registering ---------------------------------------------------------------------------------
@@ -366,12 +404,15 @@ def register(
         registration.invitation = invitation
         registration.source = RegistrationSource.INVITATION
         registration.reserved_seat = invitation.reserved_seat
-    if invitation is not None and invitation.reserved_seat:
-        registration.status = RegistrationStatus.CONFIRMED
-    elif conference.registration_requires_approval and invitation is None:
-        registration.status = RegistrationStatus.PENDING
-    else:
-        _seat(registration, now)
+    # One INSERT with the seat and the manage link's hash (no autoflush before them).
+    token = issue_manage_token(registration)
+    with db.session.no_autoflush:
+        if invitation is not None and invitation.reserved_seat:
+            registration.status = RegistrationStatus.CONFIRMED
+        elif conference.registration_requires_approval and invitation is None:
+            registration.status = RegistrationStatus.PENDING
+        else:
+            _seat(registration, now)
     db.session.flush()
     for key, session in picked.items():
         registration.choices.append(SessionChoice(session=session, slot_starts_at=session.starts_at,
@@ -385,7 +426,6 @@ def register(
         invitation.status = InvitationStatus.ACCEPTED
         invitation.responded_at = now or utcnow()
         invitation.response_channel = ResponseChannel.LINK
-    token = issue_manage_token(registration)
     db.session.flush()
     queue_registration_mail(registration, "registration_confirmation", token)
     return Outcome(registration, created=True, manage_token=token)

@@ -104,7 +104,8 @@ def register(slug: str):
     if state is not reg.Availability.OPEN:
         # Invitees register through the link in their invitation.
         return _unavailable(conference, state, 200 if request.method == "GET" else 403)
-    slots = reg.choice_slots(conference)
+    # A submitted form needs only the slots' ids (slot_outline); showing it, the sessions too.
+    slots = reg.slot_outline(conference) if request.method == "POST" else reg.choice_slots(conference)
     form = registration_form(_questions(conference), slots)
     if request.method == "GET":
         form.client_token.data = secrets.token_urlsafe(24)
@@ -132,6 +133,8 @@ def register(slug: str):
             flash(_("Thank you for registering. A confirmation is on its way by e-mail."), "success")
             return redirect(url_for(MANAGE_ENDPOINT, token=outcome.manage_token), code=303)
     status = 422 if request.method == "POST" else 200
+    if request.method == "POST":
+        form.show_slots(reg.choice_slots(conference))
     return render_template(
         "registration/public/register.html", conference=conference, form=form, slots=_slot_view(form),
         duplicate=duplicate, seats_left=reg.seats_left(conference),

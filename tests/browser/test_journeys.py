@@ -32,8 +32,8 @@ def test_visitor_reads_the_agenda_and_switches_to_english(page, live_server, dem
     slot = page.locator("li.slot", has=panel)
     assert "10.30–12.30 WIB" in slot.locator(".slot-time").inner_text()
 
-    # Keyboard only: focus the English button and press Enter.
-    english = page.get_by_role("button", name="English")
+    # Keyboard only: focus the English link and press Enter.
+    english = page.get_by_role("link", name="English")
     english.focus()
     with page.expect_navigation():
         page.keyboard.press("Enter")
