@@ -20,6 +20,8 @@ MATRIX = [
     ("POST", "/login", (422, 302, 302, 302, 302, 302), {}),
     ("POST", "/logout", (302, 303, 303, 303, 303, 303), {}),
     ("POST", "/language", (303, 303, 303, 303, 303, 303), {"lang": "en"}),
+    ("GET", "/language/en?next=/c/terbit", (303, 303, 303, 303, 303, 303), None),
+    ("GET", "/language/fr", (404, 404, 404, 404, 404, 404), None),
     ("GET", "/static/css/app.css", (200, 200, 200, 200, 200, 200), None),
     # The sub-theme colours (eventapp/security.py): whoever may see the conference.
     ("GET", "/c/terbit/themes.css", (200, 200, 200, 200, 200, 200), None),
