@@ -351,6 +351,7 @@ def test_query_counts_do_not_grow_with_the_agenda(client, make, count_queries):
     small = measure()
     add_parallel_sessions(make, conference, rooms, themes, people, 30, 600)
     make.publish(conference)
+    client.get(urls[0])  # warm up: each process reads a new release's snapshot once
     large = measure()
     assert large == small
     assert max(large.values()) <= 6
