@@ -33,7 +33,10 @@ def app_config(database_url: str, **extra: object) -> dict[str, object]:
         "BASE_URL": "http://eventapp.test",
         "MAIL_DELIVERY": "keep",
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # fast; real hashing is tested below
-        "PAGE_MICROCACHE_SECONDS": 0,  # tests/test_page_cache.py turns it on
+        "PAGE_MICROCACHE_SECONDS": 0,  # tests/test_microcache.py turns it on
+        # Tests sign in often; tests/test_rate_limits.py lowers the limits it tests.
+        "SIGN_IN_RATE_LIMIT": "1000 per minute",
+        "SIGN_IN_EMAIL_RATE_LIMIT": "1000 per minute",
         **extra,
     }
 

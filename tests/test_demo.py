@@ -87,7 +87,7 @@ def test_demo_page_shows_the_panel(client):
     assert "H. Ilham Azikin" in page
     assert "Bupati Bantaeng" in page
     assert "10.30–12.30 WIB" in page
-    assert page.count('class="session session-parallel"') == 5
+    assert page.count('class="session session-parallel') == 5  # (a theme-<id> class follows)
     # the five parallel sessions share one time slot, shown once
     assert page.count("10.30–12.30 WIB") == 1 and "5 sesi paralel" in page
     assert "Rabu, 27 November 2019" in page

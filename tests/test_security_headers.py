@@ -187,7 +187,8 @@ def test_session_and_remember_cookies_have_the_right_flags(database_url, tmp_pat
 
 
 def _session_cookie(client) -> str:
-    cookie = client.get_cookie("session", domain="eventapp.test")
+    # The browser tests' live server clears SERVER_NAME for the rest of the run.
+    cookie = client.get_cookie("session", domain=client.application.config["SERVER_NAME"] or "localhost")
     assert cookie is not None
     return cookie.value
 
