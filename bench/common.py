@@ -24,6 +24,19 @@ if str(ROOT) not in sys.path:
 HOST = "127.0.0.1"
 SECRET = "bench-secret-not-for-production"
 
+# Indonesian names for the generated people: 20 × 21 combinations, each family
+# name on about one in 21 people (a desk search finds hundreds, not thousands).
+GIVEN = ("Ahmad", "Budi", "Siti", "Dewi", "Agus", "Rina", "Hendra", "Yohana", "Made", "Nurhayati",
+         "Ketut", "Fransiskus", "Abdul", "Wayan", "Maria", "Rudi", "Lestari", "Joko", "Fitri", "Yusuf")
+FAMILY = ("Wijaya", "Santoso", "Harahap", "Siregar", "Nainggolan", "Pratama", "Kusuma", "Lubis",
+          "Sinaga", "Saputra", "Hidayat", "Rahman", "Tanjung", "Sembiring", "Manurung", "Situmorang",
+          "Nasution", "Putri", "Wibowo", "Gultom", "Pohan")
+
+
+def person_name(n: int) -> str:
+    return f"{GIVEN[n % len(GIVEN)]} {FAMILY[(n // len(GIVEN)) % len(FAMILY)]}"
+
+
 # --- the database ------------------------------------------------------------------------------
 
 

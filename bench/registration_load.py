@@ -28,7 +28,7 @@ import argparse
 import http.client
 import os
 import random
-import subprocess
+import shutil
 import tempfile
 import threading
 import time
@@ -42,11 +42,12 @@ from common import (  # noqa: E402  (also puts the project on sys.path)
     CLIENT_TOKEN_RE,
     CSRF_RE,
     HOST,
-    ROOT,
     SECRET,
+    FAMILY,
     Browser,
     field_value,
-    free_port,
+    gunicorn,
+    person_name,
     pg_admin_url,
     recreate_database,
 )
@@ -77,18 +78,8 @@ DAY = date(2027, 11, 25)
 ZONE = ZoneInfo("Asia/Jakarta")
 ORGANISER, PASSWORD = "panitia@bench.example", "benchmark password"
 SMALL_ROOM = 40  # the first slot's rooms fill up during the run
-GIVEN = ("Ahmad", "Budi", "Siti", "Dewi", "Agus", "Rina", "Hendra", "Yohana", "Made", "Nurhayati",
-         "Ketut", "Fransiskus", "Abdul", "Wayan", "Maria", "Rudi", "Lestari", "Joko", "Fitri", "Yusuf")
-FAMILY = ("Wijaya", "Santoso", "Harahap", "Siregar", "Nainggolan", "Pratama", "Kusuma", "Lubis",
-          "Sinaga", "Saputra", "Hidayat", "Rahman", "Tanjung", "Sembiring", "Manurung", "Situmorang",
-          "Nasution", "Putri", "Wibowo", "Gultom", "Pohan")
-
 
 # --- the database ------------------------------------------------------------------------------
-
-
-def person_name(n: int) -> str:
-    return f"{GIVEN[n % len(GIVEN)]} {FAMILY[(n // len(GIVEN)) % len(FAMILY)]}"
 
 
 def build(count: int) -> dict:
@@ -305,20 +296,6 @@ def small_room_state(app, built: dict) -> str:
 # --- gunicorn ------------------------------------------------------------------------------------
 
 
-def wait_until_up(port: int, process: subprocess.Popen, limit: float = 60) -> None:
-    deadline = time.monotonic() + limit
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"gunicorn exited with status {process.returncode}")
-        try:
-            if Browser(port, 2).request("GET", f"/c/{SLUG}")[0] == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise SystemExit(f"gunicorn did not answer within {limit:.0f} s")
-
-
 def warm_up(port: int, workers: int, timeout: float) -> None:
     """A few requests first, so every worker has imported and compiled its templates."""
     organiser = sign_in(port, timeout)
@@ -345,9 +322,7 @@ def main() -> None:
     pg_admin_url(url)  # refuse a wrong name before anything else
 
     recreate_database(url)
-    workdir = tempfile.mkdtemp(prefix="eventapp-bench-")
-    process = None
-    log = open(Path(workdir) / "gunicorn.log", "wb")  # noqa: SIM115  (closed in finally)
+    workdir = Path(tempfile.mkdtemp(prefix="eventapp-bench-"))
     try:
         app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET, "CHECK_DATABASE_ON_START": False,
                           "MAIL_DELIVERY": "keep"})
@@ -359,21 +334,16 @@ def main() -> None:
         print(f"built {args.registrations} registrations in {time.perf_counter() - started:.1f} s "
               f"(PostgreSQL {make_url(url).database})")
 
-        port = free_port()
-        env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": SECRET, "EVENTAPP_ENV": "development",
+        env = {"DATABASE_URL": url, "SECRET_KEY": SECRET, "EVENTAPP_ENV": "development",
                "MAIL_DELIVERY": "keep", "REGISTRATION_RATE_LIMIT": "1000000 per minute",
-               "TOKEN_RATE_LIMIT": "1000000 per minute", "BASE_URL": f"http://{HOST}:{port}"}
-        process = subprocess.Popen(
-            [str(ROOT / ".venv/bin/gunicorn"), "-w", str(args.workers), "-b", f"{HOST}:{port}", "wsgi:app"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-        )
-        wait_until_up(port, process)
-        print(f"gunicorn -w {args.workers} on {HOST}:{port}; {args.clients} registering clients, "
-              f"{args.desk_clients} desks, {args.duration:.0f} s per measurement, {os.cpu_count()} CPUs")
-
-        warm_up(port, args.workers, args.timeout)
-        form_stats, post_stats, wall = registrations(port, built, args.clients, args.duration, args.timeout)
-        desk = lookups(port, built, args.desk_clients, args.duration, args.timeout)
+               "TOKEN_RATE_LIMIT": "1000000 per minute"}
+        with gunicorn("wsgi:app", env, workdir / "gunicorn.log", args.workers, f"/c/{SLUG}",
+                      config=False) as port:
+            print(f"gunicorn -w {args.workers} on {HOST}:{port}; {args.clients} registering clients, "
+                  f"{args.desk_clients} desks, {args.duration:.0f} s per measurement, {os.cpu_count()} CPUs")
+            warm_up(port, args.workers, args.timeout)
+            form_stats, post_stats, wall = registrations(port, built, args.clients, args.duration, args.timeout)
+            desk = lookups(port, built, args.desk_clients, args.duration, args.timeout)
 
         print()
         print(f"{'measurement':<44} {'count':>7} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
@@ -392,17 +362,9 @@ def main() -> None:
         if problems:
             raise SystemExit(1)
     finally:
-        if process is not None:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-        log.close()
         if not args.keep_database:
             recreate_database(url, drop_only=True)
-
+        shutil.rmtree(workdir, ignore_errors=True)
 
 if __name__ == "__main__":
     main()

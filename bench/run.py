@@ -56,6 +56,7 @@ from common import (
     Browser,
     field_value,
     gunicorn,
+    person_name,
     pg_admin_url,
     recreate_database,
 )
@@ -84,21 +85,11 @@ ROOM_SEATS = 200
 SEATED_EARLY = 2000  # registrations already holding seats in the first two slots (167 of 200 each)
 BIG_TABLES = {"registration", "session_choice", "invitation", "invitation_token", "person",
               "agenda_session", "session_role", "mail_message", "check_in"}
-GIVEN = ("Ahmad", "Budi", "Siti", "Dewi", "Agus", "Rina", "Hendra", "Yohana", "Made", "Nurhayati",
-         "Ketut", "Fransiskus", "Abdul", "Wayan", "Maria", "Rudi", "Lestari", "Joko", "Fitri", "Yusuf")
-FAMILY = ("Wijaya", "Santoso", "Harahap", "Siregar", "Nainggolan", "Pratama", "Kusuma", "Lubis",
-          "Sinaga", "Saputra", "Hidayat", "Rahman", "Tanjung", "Sembiring", "Manurung", "Situmorang",
-          "Nasution", "Putri", "Wibowo", "Gultom", "Pohan")
-
 
 # Pages whose queries are explained though not loaded: the organisers' searches.
 PLAN_ONLY = [(f"/manage/{SLUG}/registrations?q=wijaya", True), (f"/manage/{SLUG}/registrations", True),
              (f"/manage/{SLUG}/invitations?q=siregar", True), (f"/manage/{SLUG}/invitations", True),
              (f"/manage/{SLUG}/checkin?q=peserta1234%40bench.example", True)]
-
-
-def person_name(n: int) -> str:
-    return f"{GIVEN[n % len(GIVEN)]} {FAMILY[(n // len(GIVEN)) % len(FAMILY)]}"
 
 
 # --- the large conference ------------------------------------------------------------------------
