@@ -31,6 +31,7 @@ from .models import NEEDS, QuestionKind, RegistrationQuestion
 
 NONE_CHOICE = ""  # "No session in this slot"
 CLIENT_TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+SLOT_FIELD_RE = re.compile(r"^slot-(\d{8}T\d{4})$")
 
 
 def _strip(value: Any) -> Any:
@@ -104,21 +105,6 @@ class RegistrationForm(FlaskForm):
                 result[str(question.id)] = data
         return result
 
-    def choices(self) -> dict[str, int | None]:
-        chosen: dict[str, int | None] = {}
-        for slot, name in self.slot_fields:
-            value = self[name].data
-            chosen[slot.key] = int(value) if value and value.isdigit() else None
-        return chosen
-
-    def show_slots(self, slots: list) -> None:
-        """Give the slot fields their sessions, for showing the form again after
-        it was read with the light registration.services.slot_outline."""
-        by_key = {slot.key: slot for slot in slots}
-        self.slot_fields = [(by_key.get(slot.key, slot), name) for slot, name in self.slot_fields]
-        for slot, name in self.slot_fields:
-            self[name].choices = _slot_choices(slot)
-
     def token(self) -> str | None:
         value = self.client_token.data or ""
         return value if CLIENT_TOKEN_RE.match(value) else None
@@ -141,6 +127,19 @@ def _question_field(question: RegistrationQuestion):
 def _slot_choices(slot) -> list[SelectChoice]:
     return [*(SelectChoice(str(s.id), s.local("title")) for s in slot.sessions),
             SelectChoice(NONE_CHOICE, _l("No session in this slot"))]
+
+
+def submitted_choices(formdata) -> dict[str, str | None]:
+    """{slot key: the session id sent, or None for none} from the `slot-<key>`
+    fields of a submitted registration form. A submitted form is read without a
+    field per slot (a big conference has fifty slots of a dozen sessions);
+    registration.services checks each choice against the published agenda."""
+    chosen: dict[str, str | None] = {}
+    for name in formdata:
+        match = SLOT_FIELD_RE.match(name)
+        if match:
+            chosen[match.group(1)] = formdata.get(name) or None
+    return chosen
 
 
 def registration_form(questions: list[RegistrationQuestion], slots: list, **kwargs) -> RegistrationForm:
@@ -179,4 +178,4 @@ class CancelForm(FlaskForm):
     confirm = HiddenField(validators=[DataRequired()])
 
 
-__all__ = ["RegistrationForm", "registration_form", "ResendLinkForm", "ChoiceForm", "CancelForm"]
+__all__ = ["RegistrationForm", "registration_form", "submitted_choices", "ResendLinkForm", "ChoiceForm", "CancelForm"]

@@ -23,12 +23,12 @@ from typing import Any
 
 import segno
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, select, text, update
+from sqlalchemy import String, func, literal, or_, select, text, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..agenda.models import AgendaSession, SessionKind
 from ..audit.services import actor_id, record
-from ..conferences.models import Conference, RegistrationMode
+from ..conferences.models import Conference, RegistrationMode, Room
 from ..database import begin_write
 from ..db_types import utcnow
 from ..errors import DomainError
@@ -45,6 +45,7 @@ from .models import (
     SessionChoice,
 )
 
+SLOT_KEY_FORMAT = "%Y%m%dT%H%M"  # a slot's key (and form field `slot-<key>`): its start time
 TICKET_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud at the desk
 
 
@@ -177,17 +178,37 @@ def session_capacity(session: AgendaSession) -> int | None:
     return session.effective_capacity
 
 
-def _take_session_seat(session: AgendaSession) -> bool:
-    capacity = session_capacity(session)
-    condition = [AgendaSession.id == session.id]
-    if capacity is not None:
-        condition.append(AgendaSession.seats_taken < capacity)
-    taken = db.session.execute(
-        update(AgendaSession).where(*condition).values(seats_taken=AgendaSession.seats_taken + 1),
+def _take_session_seats(sessions: list[AgendaSession], *, queued_since: datetime | None = None) -> set[int]:
+    """Take a seat in each of `sessions` that has one free, in one statement;
+    the ids of those taken. With `queued_since` (choices made then), not in a
+    session where a confirmed attendee has waited since earlier: someone
+    already queueing keeps their place ahead. The capacity is the session's
+    own, else its room's, read in the same statement."""
+    if not sessions:
+        return set()
+    room_capacity = select(Room.capacity).where(Room.id == AgendaSession.room_id).scalar_subquery()
+    capacity = func.coalesce(AgendaSession.capacity, room_capacity)
+    condition = [AgendaSession.id.in_([session.id for session in sessions]),
+                 or_(capacity.is_(None), AgendaSession.seats_taken < capacity)]
+    if queued_since is not None:
+        # The statuses as literals: a prepared statement's generic plan, blind to
+        # how rare waiting choices are, would read every registration.
+        condition.append(~select(SessionChoice.id).join(Registration).where(
+            SessionChoice.session_id == AgendaSession.id,
+            SessionChoice.status == literal(ChoiceStatus.WAITING.value, String, literal_execute=True),
+            Registration.status == literal(RegistrationStatus.CONFIRMED.value, String, literal_execute=True),
+            SessionChoice.created_at < queued_since,
+        ).exists())
+    return set(db.session.scalars(
+        update(AgendaSession).where(*condition).values(seats_taken=AgendaSession.seats_taken + 1)
+        .returning(AgendaSession.id),
         # The version counter is for editors' saves; seats must not make their save stale.
         execution_options={"synchronize_session": False},
-    ).rowcount
-    return bool(taken)
+    ))
+
+
+def _take_session_seat(session: AgendaSession, *, queued_since: datetime | None = None) -> bool:
+    return session.id in _take_session_seats([session], queued_since=queued_since)
 
 
 def _give_back_session_seat(session_id: int) -> None:
@@ -219,7 +240,7 @@ class Slot:
 
     @property
     def key(self) -> str:
-        return self.starts_at.strftime("%Y%m%dT%H%M")
+        return self.starts_at.strftime(SLOT_KEY_FORMAT)
 
 
 def slot_outline(conference: Conference) -> list[Slot]:
@@ -282,24 +303,37 @@ def choice_slots(conference: Conference) -> list[Slot]:
     return slots
 
 
-def _check_choices(conference: Conference, chosen: dict[str, int | None],
-                   slots: list[Slot] | None = None) -> dict[str, AgendaSession]:
-    """{slot key: session id} → {slot key: session}; each a parallel session of that slot.
-    `slots`: slot_outline or choice_slots of the conference, when the caller has them."""
-    slots = {slot.key: slot for slot in (slots if slots is not None else slot_outline(conference))}
+def _check_choices(conference: Conference, chosen: dict[str, int | str | None]) -> dict[str, AgendaSession]:
+    """{slot key: session id} → {slot key: session}; each a parallel session of
+    this conference in the latest published release, starting at that slot's
+    time (what slot_outline offers). Only the chosen sessions are read (with
+    their rooms, for the capacity), in one query; the published ids are cached
+    per release."""
+    from ..agenda.releases import latest_release, release_session_ids
+
     picked: dict[str, int] = {}
     for key, session_id in chosen.items():
         if session_id in (None, ""):
             continue
-        slot = slots.get(key)
-        if slot is None or int(session_id) not in slot.session_ids:
+        if not str(session_id).isdigit():
             raise DomainError(_("Choose one of the sessions offered for this time slot."), f"slot-{key}")
         picked[key] = int(session_id)
-    # The chosen sessions and their rooms (capacity) in one query.
+    if not picked:
+        return {}
+    release = latest_release(conference)
+    public = release_session_ids(release) if release is not None else set()
     loaded = {session.id: session for session in db.session.scalars(
         select(AgendaSession).where(AgendaSession.id.in_(picked.values())).options(joinedload(AgendaSession.room))
-    )} if picked else {}
-    return {key: loaded[session_id] for key, session_id in picked.items()}
+    )}
+    result = {}
+    for key, session_id in picked.items():
+        session = loaded.get(session_id)
+        if (session is None or session_id not in public or session.conference_id != conference.id
+                or session.kind is not SessionKind.PARALLEL or session.starts_at is None
+                or session.starts_at.strftime(SLOT_KEY_FORMAT) != key):
+            raise DomainError(_("Choose one of the sessions offered for this time slot."), f"slot-{key}")
+        result[key] = session
+    return result
 
 
 # --- registering ---------------------------------------------------------------------------------
@@ -364,7 +398,6 @@ def register(
     client_token: str | None = None,
     consent: bool,
     now: datetime | None = None,
-    slots: list[Slot] | None = None,
 ) -> Outcome:
     """Register through the public form.
 
@@ -375,25 +408,24 @@ def register(
     the e-mail counts as accepting it (its reserved seat included)."""
     begin_write()
     _lock_email(conference, person.email)
-    if client_token:
-        earlier = db.session.scalar(select(Registration).where(Registration.client_token == client_token))
-        if earlier is not None:
-            return Outcome(earlier, created=False)
+    now = now or utcnow()
+    earlier, existing = _earlier_and_existing(conference, person.email, client_token)
+    if earlier is not None:
+        return Outcome(earlier, created=False)
     if not consent:
         raise DomainError(_("Registration needs your consent to the processing of your data."), "consent")
     invitation = check_registration_allowed(conference, person.email, now)
-    existing = find_registration(conference, person.email)
     if existing is not None and existing.status is not RegistrationStatus.CANCELLED:
         raise DomainError(
             _("This e-mail address is already registered. Use the link in your confirmation e-mail to "
               "see or change your registration, or ask for the link again below."),
             "email",
         )
-    picked = _check_choices(conference, choices or {}, slots)
+    picked = _check_choices(conference, choices or {})
     registration = existing or Registration(conference=conference, email=person.email)
     _fill(registration, person)
     registration.client_token = client_token
-    registration.consented_at = now or utcnow()
+    registration.consented_at = now
     registration.source = RegistrationSource.PUBLIC
     registration.cancelled_at = None
     registration.checked_in_at = None
@@ -404,8 +436,9 @@ def register(
         registration.invitation = invitation
         registration.source = RegistrationSource.INVITATION
         registration.reserved_seat = invitation.reserved_seat
-    # One INSERT with the seat and the manage link's hash (no autoflush before them).
     token = issue_manage_token(registration)
+    # The seats first, then everything in one flush: the registration with its
+    # status and link, and its choices with theirs.
     with db.session.no_autoflush:
         if invitation is not None and invitation.reserved_seat:
             registration.status = RegistrationStatus.CONFIRMED
@@ -413,22 +446,35 @@ def register(
             registration.status = RegistrationStatus.PENDING
         else:
             _seat(registration, now)
-    db.session.flush()
-    for key, session in picked.items():
-        registration.choices.append(SessionChoice(session=session, slot_starts_at=session.starts_at,
-                                                  status=ChoiceStatus.WAITING, created_at=now or utcnow()))
-    db.session.flush()
-    if registration.status is RegistrationStatus.CONFIRMED:
-        _seat_choices(registration)
-    if invitation is not None and invitation.status.value == "pending":
-        from ..invitations.models import InvitationStatus, ResponseChannel
+        seated = (_take_session_seats(list(picked.values()), queued_since=now)
+                  if registration.status is RegistrationStatus.CONFIRMED else set())
+        for session in picked.values():
+            registration.choices.append(SessionChoice(
+                session=session, slot_starts_at=session.starts_at, created_at=now,
+                status=ChoiceStatus.CONFIRMED if session.id in seated else ChoiceStatus.WAITING,
+            ))
+        if invitation is not None and invitation.status.value == "pending":
+            from ..invitations.models import InvitationStatus, ResponseChannel
 
-        invitation.status = InvitationStatus.ACCEPTED
-        invitation.responded_at = now or utcnow()
-        invitation.response_channel = ResponseChannel.LINK
+            invitation.status = InvitationStatus.ACCEPTED
+            invitation.responded_at = now
+            invitation.response_channel = ResponseChannel.LINK
     db.session.flush()
     queue_registration_mail(registration, "registration_confirmation", token)
     return Outcome(registration, created=True, manage_token=token)
+
+
+def _earlier_and_existing(conference: Conference, email: str,
+                          client_token: str | None) -> tuple[Registration | None, Registration | None]:
+    """In one query: the registration a repeated form token made (a double
+    submit), and this conference's registration of `email`."""
+    email = email.strip().lower()
+    mine = (Registration.conference_id == conference.id) & (Registration.email == email)
+    found = db.session.scalars(select(Registration).where(
+        or_(mine, Registration.client_token == client_token) if client_token else mine)).all()
+    earlier = next((r for r in found if client_token and r.client_token == client_token), None)
+    existing = next((r for r in found if r.conference_id == conference.id and r.email == email), None)
+    return earlier, existing
 
 
 def _seat(registration: Registration, now: datetime | None = None) -> None:
@@ -445,17 +491,8 @@ def _seat_choices(registration: Registration) -> None:
     """Try to confirm the waiting choices of a confirmed registration (in slot order).
     Someone already queueing for a session keeps their place ahead."""
     for choice in registration.choices:
-        if choice.status is not ChoiceStatus.WAITING:
-            continue
-        ahead = db.session.scalar(
-            select(func.count()).select_from(SessionChoice).join(Registration).where(
-                SessionChoice.session_id == choice.session_id,
-                SessionChoice.status == ChoiceStatus.WAITING,
-                Registration.status == RegistrationStatus.CONFIRMED,
-                SessionChoice.created_at < choice.created_at,
-            )
-        )
-        if not ahead and _take_session_seat(choice.session):
+        if choice.status is ChoiceStatus.WAITING and _take_session_seat(choice.session,
+                                                                          queued_since=choice.created_at):
             choice.status = ChoiceStatus.CONFIRMED
     db.session.flush()
 
@@ -506,7 +543,7 @@ def change_choice(registration: Registration, slot_key: str, session_id: int | N
     begin_write()
     conference = registration.conference
     picked = _check_choices(conference, {slot_key: session_id})
-    old = next((c for c in registration.choices if c.slot_starts_at.strftime("%Y%m%dT%H%M") == slot_key), None)
+    old = next((c for c in registration.choices if c.slot_starts_at.strftime(SLOT_KEY_FORMAT) == slot_key), None)
     new_session = picked.get(slot_key)
     if old is not None and new_session is not None and old.session_id == new_session.id:
         return

@@ -30,7 +30,7 @@ from ..i18n import current_language
 from ..people.models import Gender, Sector
 from . import bp
 from . import services as reg
-from .forms import CancelForm, ChoiceForm, RegistrationForm, ResendLinkForm, registration_form
+from .forms import CancelForm, ChoiceForm, RegistrationForm, ResendLinkForm, registration_form, submitted_choices
 from .models import NEEDS, ChoiceStatus, Registration, RegistrationQuestion, RegistrationStatus
 
 MANAGE_ENDPOINT = "registration.manage"
@@ -104,37 +104,48 @@ def register(slug: str):
     if state is not reg.Availability.OPEN:
         # Invitees register through the link in their invitation.
         return _unavailable(conference, state, 200 if request.method == "GET" else 403)
-    # A submitted form needs only the slots' ids (slot_outline); showing it, the sessions too.
-    slots = reg.slot_outline(conference) if request.method == "POST" else reg.choice_slots(conference)
-    form = registration_form(_questions(conference), slots)
+    questions = _questions(conference)
     if request.method == "GET":
+        form = registration_form(questions, reg.choice_slots(conference))
         form.client_token.data = secrets.token_urlsafe(24)
         form.language.data = current_language()
-    duplicate = False
-    if request.method == "POST" and form.is_bot:
+        return _form_page(conference, form)
+    # A submitted form is read without its slot fields (submitted_choices reads them).
+    form = registration_form(questions, [])
+    if form.is_bot:
         # Looks like the answer to a double submit; nothing is checked or written.
         return redirect(url_for("registration.received", slug=conference.slug), code=303)
+    problem: DomainError | None = None
     if form.validate_on_submit():
         try:
-            outcome = reg.register(conference, _registrant(form), form.choices(), client_token=form.token(),
-                                   consent=bool(form.consent.data), slots=slots)
+            outcome = reg.register(conference, _registrant(form), submitted_choices(request.form),
+                                   client_token=form.token(), consent=bool(form.consent.data))
         except DomainError as error:
             db.session.rollback()
-            target = error.field if error.field and error.field in form else None
-            if target:
-                form[target].errors = [*form[target].errors, error.message]
-            else:
-                form.form_errors.append(error.message)
-            duplicate = target == "email" and reg.find_registration(conference, form.email.data or "") is not None
+            problem = error
         else:
             db.session.commit()
             if not outcome.created or outcome.manage_token is None:
                 return redirect(url_for("registration.received", slug=conference.slug), code=303)
             flash(_("Thank you for registering. A confirmation is on its way by e-mail."), "success")
             return redirect(url_for(MANAGE_ENDPOINT, token=outcome.manage_token), code=303)
-    status = 422 if request.method == "POST" else 200
-    if request.method == "POST":
-        form.show_slots(reg.choice_slots(conference))
+    # Shown again with its sessions: the same answers and messages.
+    shown = registration_form(questions, reg.choice_slots(conference))
+    shown.form_errors = list(form.form_errors)
+    for field in form:
+        shown[field.name].errors = list(field.errors)
+    duplicate = False
+    if problem is not None:
+        if problem.field and problem.field in shown:
+            shown[problem.field].errors = [*shown[problem.field].errors, problem.message]
+        else:
+            shown.form_errors.append(problem.message)
+        duplicate = (problem.field == "email"
+                     and reg.find_registration(conference, form.email.data or "") is not None)
+    return _form_page(conference, shown, duplicate=duplicate, status=422)
+
+
+def _form_page(conference: Conference, form: RegistrationForm, *, duplicate: bool = False, status: int = 200):
     return render_template(
         "registration/public/register.html", conference=conference, form=form, slots=_slot_view(form),
         duplicate=duplicate, seats_left=reg.seats_left(conference),
