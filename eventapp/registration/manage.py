@@ -43,7 +43,7 @@ from .queries import (
     waiting_positions,
 )
 from .questions import create_question, delete_question, move_question, questions_of, update_question
-from .services import approve, cancel, change_choice, choice_position, choice_slots, erase, waiting_position
+from .services import approve, cancel, change_choice, choice_position, choice_slots, erase, slot_key, waiting_position
 from .settings import update_settings
 
 
@@ -225,7 +225,7 @@ def manage_export(slug: str):
 def _render_show(conference: Conference, registration: Registration, *, status: int = 200,
                  errors: list[str] | None = None):
     slots = choice_slots(conference)
-    chosen = {choice.slot_starts_at.strftime("%Y%m%dT%H%M"): choice for choice in registration.choices}
+    chosen = {slot_key(choice.slot_starts_at): choice for choice in registration.choices}
     questions = questions_by_id(conference)
     checked_in_by = db.session.get(User, registration.checked_in_by_id) if registration.checked_in_by_id else None
     return render_template(

@@ -18,7 +18,7 @@ import enum
 import re
 import secrets
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 
 import segno
@@ -45,7 +45,14 @@ from .models import (
     SessionChoice,
 )
 
-SLOT_KEY_FORMAT = "%Y%m%dT%H%M"  # a slot's key (and form field `slot-<key>`): its start time
+SLOT_KEY_FORMAT = "%Y%m%dT%H%M"
+
+
+def slot_key(starts_at: datetime) -> str:
+    """A slot's key (and form field `slot-<key>`): its start time in UTC."""
+    return (starts_at.astimezone(timezone.utc) if starts_at.tzinfo else starts_at).strftime(SLOT_KEY_FORMAT)
+
+
 TICKET_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud at the desk
 
 
@@ -154,13 +161,15 @@ def check_registration_allowed(conference: Conference, email: str, now: datetime
 
 
 def _take_conference_seat(conference: Conference) -> bool:
-    taken = db.session.execute(
-        update(Conference)
-        .where(Conference.id == conference.id,
-               or_(Conference.registration_capacity.is_(None),
-                   Conference.seats_taken < Conference.registration_capacity))
-        .values(seats_taken=Conference.seats_taken + 1),
-        execution_options={"synchronize_session": False},
+    table = Conference.__table__
+    # A Core statement on the connection: the ORM's bulk-update machinery costs
+    # more than the UPDATE itself on this hot path, and nothing loaded needs syncing.
+    taken = db.session.connection().execute(
+        update(table)
+        .where(table.c.id == conference.id,
+               or_(table.c.registration_capacity.is_(None),
+                   table.c.seats_taken < table.c.registration_capacity))
+        .values(seats_taken=table.c.seats_taken + 1)
     ).rowcount
     return bool(taken)
 
@@ -186,24 +195,25 @@ def _take_session_seats(sessions: list[AgendaSession], *, queued_since: datetime
     own, else its room's, read in the same statement."""
     if not sessions:
         return set()
-    room_capacity = select(Room.capacity).where(Room.id == AgendaSession.room_id).scalar_subquery()
-    capacity = func.coalesce(AgendaSession.capacity, room_capacity)
-    condition = [AgendaSession.id.in_([session.id for session in sessions]),
-                 or_(capacity.is_(None), AgendaSession.seats_taken < capacity)]
+    # Core on the connection, as in _take_conference_seat.
+    table, choice, registration, room = (AgendaSession.__table__, SessionChoice.__table__,
+                                         Registration.__table__, Room.__table__)
+    capacity = func.coalesce(table.c.capacity,
+                             select(room.c.capacity).where(room.c.id == table.c.room_id).scalar_subquery())
+    condition = [table.c.id.in_([session.id for session in sessions]),
+                 or_(capacity.is_(None), table.c.seats_taken < capacity)]
     if queued_since is not None:
         # The statuses as literals: a prepared statement's generic plan, blind to
         # how rare waiting choices are, would read every registration.
-        condition.append(~select(SessionChoice.id).join(Registration).where(
-            SessionChoice.session_id == AgendaSession.id,
-            SessionChoice.status == literal(ChoiceStatus.WAITING.value, String, literal_execute=True),
-            Registration.status == literal(RegistrationStatus.CONFIRMED.value, String, literal_execute=True),
-            SessionChoice.created_at < queued_since,
+        condition.append(~select(choice.c.id).join(registration).where(
+            choice.c.session_id == table.c.id,
+            choice.c.status == literal(ChoiceStatus.WAITING.value, String, literal_execute=True),
+            registration.c.status == literal(RegistrationStatus.CONFIRMED.value, String, literal_execute=True),
+            choice.c.created_at < queued_since,
         ).exists())
-    return set(db.session.scalars(
-        update(AgendaSession).where(*condition).values(seats_taken=AgendaSession.seats_taken + 1)
-        .returning(AgendaSession.id),
-        # The version counter is for editors' saves; seats must not make their save stale.
-        execution_options={"synchronize_session": False},
+    # The version counter is for editors' saves; seats must not make their save stale.
+    return set(db.session.connection().scalars(
+        update(table).where(*condition).values(seats_taken=table.c.seats_taken + 1).returning(table.c.id)
     ))
 
 
@@ -240,7 +250,7 @@ class Slot:
 
     @property
     def key(self) -> str:
-        return self.starts_at.strftime(SLOT_KEY_FORMAT)
+        return slot_key(self.starts_at)
 
 
 def slot_outline(conference: Conference) -> list[Slot]:
@@ -330,7 +340,7 @@ def _check_choices(conference: Conference, chosen: dict[str, int | str | None]) 
         session = loaded.get(session_id)
         if (session is None or session_id not in public or session.conference_id != conference.id
                 or session.kind is not SessionKind.PARALLEL or session.starts_at is None
-                or session.starts_at.strftime(SLOT_KEY_FORMAT) != key):
+                or slot_key(session.starts_at) != key):
             raise DomainError(_("Choose one of the sessions offered for this time slot."), f"slot-{key}")
         result[key] = session
     return result
@@ -535,16 +545,16 @@ def register_invitee(invitation) -> Registration:
 # --- changing ------------------------------------------------------------------------------------
 
 
-def change_choice(registration: Registration, slot_key: str, session_id: int | None, *, actor=None) -> None:
+def change_choice(registration: Registration, key: str, session_id: int | None, *, actor=None) -> None:
     """Pick another session for a slot (or none). The old seat is given back
     (and offered to the first waiting); the new one is taken or queued."""
     if registration.status is RegistrationStatus.CANCELLED:
         raise DomainError(_("This registration is cancelled."))
     begin_write()
     conference = registration.conference
-    picked = _check_choices(conference, {slot_key: session_id})
-    old = next((c for c in registration.choices if c.slot_starts_at.strftime(SLOT_KEY_FORMAT) == slot_key), None)
-    new_session = picked.get(slot_key)
+    picked = _check_choices(conference, {key: session_id})
+    old = next((c for c in registration.choices if slot_key(c.slot_starts_at) == key), None)
+    new_session = picked.get(key)
     if old is not None and new_session is not None and old.session_id == new_session.id:
         return
     freed: list[int] = []

@@ -230,7 +230,7 @@ def _manage_page(registration: Registration, token: str):
 def _manage_context(registration: Registration, errors: dict[str, str]) -> dict:
     conference = registration.conference
     active = registration.status is not RegistrationStatus.CANCELLED
-    chosen = {choice.slot_starts_at.strftime("%Y%m%dT%H%M"): choice for choice in registration.choices}
+    chosen = {reg.slot_key(choice.slot_starts_at): choice for choice in registration.choices}
     slots = []
     for slot in reg.choice_slots(conference) if active else []:
         choice = chosen.get(slot.key)
