@@ -33,6 +33,7 @@ from ..database import begin_write
 from ..db_types import utcnow
 from ..errors import DomainError
 from ..extensions import cache, db
+from ..mail.models import OutboxMessage
 from ..mail.services import SECRET_PLACEHOLDER, external_url, queue_mail
 from ..people.models import Gender, Sector
 from ..tokens import hash_token, new_token, well_formed
@@ -447,21 +448,26 @@ def register(
         registration.source = RegistrationSource.INVITATION
         registration.reserved_seat = invitation.reserved_seat
     token = issue_manage_token(registration)
-    # The seats first, then everything in one flush: the registration with its
-    # status and link, and its choices with theirs.
+    pending = conference.registration_requires_approval and invitation is None
+    public_seat = not registration.reserved_seat and not pending
+    # Written with the outcome expected from what was read (a free seat, a
+    # session that is not full) and the e-mail rendered for it; the counters,
+    # the rows every registration updates, are taken last, so that their
+    # locks are held only until the commit.
     with db.session.no_autoflush:
-        if invitation is not None and invitation.reserved_seat:
-            registration.status = RegistrationStatus.CONFIRMED
-        elif conference.registration_requires_approval and invitation is None:
-            registration.status = RegistrationStatus.PENDING
+        if public_seat:
+            registration.status = (RegistrationStatus.CONFIRMED if seats_left(conference) != 0
+                                   else RegistrationStatus.WAITING)
         else:
-            _seat(registration, now)
-        seated = (_take_session_seats(list(picked.values()), queued_since=now)
-                  if registration.status is RegistrationStatus.CONFIRMED else set())
+            registration.status = RegistrationStatus.PENDING if pending else RegistrationStatus.CONFIRMED
+        registration.waitlisted_at = now if registration.status is RegistrationStatus.WAITING else None
         for session in picked.values():
+            capacity = session_capacity(session)
+            free = capacity is None or session.seats_taken < capacity
             registration.choices.append(SessionChoice(
                 session=session, slot_starts_at=session.starts_at, created_at=now,
-                status=ChoiceStatus.CONFIRMED if session.id in seated else ChoiceStatus.WAITING,
+                status=(ChoiceStatus.CONFIRMED if free and registration.status is RegistrationStatus.CONFIRMED
+                        else ChoiceStatus.WAITING),
             ))
         if invitation is not None and invitation.status.value == "pending":
             from ..invitations.models import InvitationStatus, ResponseChannel
@@ -470,7 +476,26 @@ def register(
             invitation.responded_at = now
             invitation.response_channel = ResponseChannel.LINK
     db.session.flush()
-    queue_registration_mail(registration, "registration_confirmation", token)
+    mail = queue_registration_mail(registration, "registration_confirmation", token)
+    db.session.flush()
+    expected = (registration.status, [choice.status for choice in registration.choices])
+    status = registration.status
+    if public_seat:
+        status = RegistrationStatus.CONFIRMED if _take_conference_seat(conference) else RegistrationStatus.WAITING
+    seated = (_take_session_seats([choice.session for choice in registration.choices], queued_since=now)
+              if status is RegistrationStatus.CONFIRMED else set())
+    outcome = (status, [ChoiceStatus.CONFIRMED if choice.session_id in seated else ChoiceStatus.WAITING
+                        for choice in registration.choices])
+    if outcome != expected:
+        # Someone took the last seat meanwhile (or freed one): the e-mail says what happened.
+        registration.status = status
+        registration.waitlisted_at = now if status is RegistrationStatus.WAITING else None
+        for choice, choice_status in zip(registration.choices, outcome[1]):
+            choice.status = choice_status
+        db.session.delete(mail)
+        db.session.flush()
+        queue_registration_mail(registration, "registration_confirmation", token)
+    db.session.expire(conference, ["seats_taken"])
     return Outcome(registration, created=True, manage_token=token)
 
 
@@ -814,12 +839,13 @@ def manage_link() -> str:
     return external_url("registration.manage", token=SECRET_PLACEHOLDER)
 
 
-def queue_registration_mail(registration: Registration, template: str, token: str, **context: Any) -> None:
+def queue_registration_mail(registration: Registration, template: str, token: str,
+                            **context: Any) -> OutboxMessage:
     """A mail to the attendee with their private manage link (`token`)."""
     conference = registration.conference
     title = conference.local("title", registration.language)
     subject = MAIL_SUBJECTS[template]
-    queue_mail(
+    return queue_mail(
         to=registration.email, name=registration.display_name, language=registration.language,
         template=template, subject=lambda: subject(title), kind=template, conference=conference,
         secret=token,

@@ -67,6 +67,42 @@ def test_full_session_queues_and_a_cancellation_promotes_the_first(parallel):
     assert small.seats_taken == 1
 
 
+def test_a_seat_taken_between_reading_and_writing_changes_the_outcome_and_the_mail(parallel, monkeypatch):
+    """The counters are taken last, after the registration and its e-mail were
+    written for the outcome expected from what was read. When another
+    registration took the last seat meanwhile (simulated: the reads say there
+    is room), the registration waits and its one e-mail says so."""
+    conference, key, _big, small = parallel
+    conference.registration_capacity = 1
+    reg.register(conference, person(1), {key: small.id}, consent=True)
+    db.session.commit()
+    monkeypatch.setattr(reg, "seats_left", lambda conference: 1)  # stale: read before the other took it
+    late = reg.register(conference, person(2, language="en"), {key: small.id}, consent=True).registration
+    db.session.commit()
+    assert late.status is RegistrationStatus.WAITING and late.waitlisted_at is not None
+    assert [c.status for c in late.choices] == [ChoiceStatus.WAITING]
+    (mail,) = [m for m in mails("registration_confirmation") if m.to_address == "peserta2@example.org"]
+    assert "waiting list" in mail.body_text and "Your place is confirmed" not in mail.body_text
+    db.session.refresh(conference)
+    db.session.refresh(small)
+    assert conference.seats_taken == 1 and small.seats_taken == 1
+
+
+def test_a_session_seat_taken_meanwhile_puts_the_choice_on_its_waiting_list(parallel, monkeypatch):
+    conference, key, _big, small = parallel
+    reg.register(conference, person(1), {key: small.id}, consent=True)
+    db.session.commit()
+    monkeypatch.setattr(reg, "session_capacity", lambda session: None)  # stale: "not full"
+    late = reg.register(conference, person(2, language="en"), {key: small.id}, consent=True).registration
+    db.session.commit()
+    assert late.status is RegistrationStatus.CONFIRMED
+    assert [c.status for c in late.choices] == [ChoiceStatus.WAITING]
+    (mail,) = [m for m in mails("registration_confirmation") if m.to_address == "peserta2@example.org"]
+    assert "Your place is confirmed" in mail.body_text and "Sesi B, B (Waiting list)" in mail.body_text
+    db.session.refresh(small)
+    assert small.seats_taken == 1
+
+
 def test_conference_waiting_list_and_capacity_increase(make):
     conference = make.conference(registration_capacity=1)
     first = reg.register(conference, person(1), consent=True).registration
