@@ -71,7 +71,7 @@ from eventapp.registration.models import (  # noqa: E402
     RegistrationStatus,
     SessionChoice,
 )
-from eventapp.registration.services import new_ticket_code  # noqa: E402
+from eventapp.registration.services import new_ticket_code, slot_key  # noqa: E402
 
 SLUG = "bench-registration"
 DAY = date(2027, 11, 25)
@@ -137,7 +137,7 @@ def build(count: int) -> dict:
     codes = db.session.scalars(select(Registration.ticket_code).where(
         Registration.email.in_([f"peserta{n}@bench.example" for n in sample]))).all()
     return {"slots": [[s.id for s in slot] for slot in slots],
-            "keys": [slot[0].starts_at.strftime("%Y%m%dT%H%M") for slot in slots],
+            "keys": [slot_key(slot[0].starts_at) for slot in slots],
             "codes": codes, "sample": sample}
 
 

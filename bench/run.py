@@ -75,7 +75,7 @@ from eventapp.extensions import db
 from eventapp.invitations.models import Invitation, InvitationKind, InvitationStatus
 from eventapp.people.models import Gender, Person, Sector
 from eventapp.registration.models import ChoiceStatus, Registration, RegistrationStatus, SessionChoice
-from eventapp.registration.services import new_ticket_code
+from eventapp.registration.services import new_ticket_code, slot_key
 
 SLUG = "nasional"
 DAY = date(2027, 11, 24)
@@ -176,7 +176,7 @@ def build(registrations: int, invitations: int) -> dict:
     code = db.session.scalar(select(Registration.ticket_code).where(Registration.email == "peserta4321@bench.example"))
     return {
         "session": parallel[0].id, "person": people[0].id, "ticket": code,
-        "slots": {slot[0].starts_at.strftime("%Y%m%dT%H%M"): [s.id for s in slot] for slot in first_slots},
+        "slots": {slot_key(slot[0].starts_at): [s.id for s in slot] for slot in first_slots},
     }
 
 
