@@ -256,11 +256,11 @@ class Slot:
 
 def slot_outline(conference: Conference) -> list[Slot]:
     """Every time slot with parallel sessions, in time order, as ids and times
-    only: enough to read and check a registration form (one light query, and
-    the published ids read inside the database), without loading hundreds of
-    sessions. The sessions are the scheduled parallel sessions of the draft
-    that are also in the latest published release (attendees choose from what
-    is public)."""
+    only (one light query, the published ids read inside the database, the
+    result cached); choice_slots adds the sessions. The sessions are the
+    scheduled parallel sessions of the draft that are also in the latest
+    published release (attendees choose from what is public). A submitted
+    choice is checked against the same rule by _check_choices, without it."""
     from ..agenda.releases import latest_release, release_session_ids
 
     release = latest_release(conference)
