@@ -127,6 +127,23 @@ def _check(response, *, allowed: set[int], seen: list[int]) -> None:
         assert response.mimetype == "text/html"
 
 
+def _preview(organiser, url: str, data: dict, seen: list[int]) -> None:
+    """An upload: a preview or a refusal, never a write."""
+    before = _row_counts()
+    response = organiser.post(url, data=data)
+    _check(response, allowed={200, 422}, seen=seen)
+    assert _row_counts() == before  # the upload only previews
+
+
+def _confirm(organiser, url: str, data: dict, seen: list[int]) -> None:
+    """A confirm: written and redirected, or refused with nothing written."""
+    before = _row_counts()
+    response = organiser.post(url, data=data)
+    _check(response, allowed={303, 422}, seen=seen)
+    if response.status_code == 422:
+        assert _row_counts() == before
+
+
 @pytest.fixture
 def organiser(client, sign_in_as, world):
     sign_in_as("organiser")
@@ -141,20 +158,12 @@ def test_agenda_import_never_fails_and_writes_nothing_when_refused(organiser, ki
     @FUZZ
     @given(data=_upload_bytes(kind, columns))
     def upload(data: bytes) -> None:
-        before = _row_counts()
-        response = organiser.post("/manage/draf/import",
-                                  data={"kind": kind, "file": (io.BytesIO(data), "fuzz.csv")})
-        _check(response, allowed={200, 422}, seen=seen)
-        assert _row_counts() == before  # the upload only previews
+        _preview(organiser, "/manage/draf/import", {"kind": kind, "file": (io.BytesIO(data), "fuzz.csv")}, seen)
 
     @FUZZ
     @given(text=_any_text(kind, columns))
     def confirm(text: str) -> None:
-        before = _row_counts()
-        response = organiser.post("/manage/draf/import/confirm", data={"kind": kind, "text": text})
-        _check(response, allowed={303, 422}, seen=seen)
-        if response.status_code == 422:
-            assert _row_counts() == before
+        _confirm(organiser, "/manage/draf/import/confirm", {"kind": kind, "text": text}, seen)
 
     upload()
     confirm()
@@ -167,22 +176,14 @@ def test_bulk_invitations_upload_never_fails_and_writes_nothing_when_refused(org
     @FUZZ
     @given(data=_upload_bytes("invitations", INVITATION_COLUMNS))
     def upload(data: bytes) -> None:
-        before = _row_counts()
-        response = organiser.post("/manage/draf/invitations/import",
-                                  data={"file": (io.BytesIO(data), "undangan.csv")})
-        _check(response, allowed={200, 422}, seen=seen)
-        assert _row_counts() == before  # the upload only previews
+        _preview(organiser, "/manage/draf/invitations/import", {"file": (io.BytesIO(data), "undangan.csv")}, seen)
 
     @FUZZ
     @given(text=_any_text("invitations", INVITATION_COLUMNS), reserved=st.sampled_from(["", "y", "x"]),
            respond_by=st.sampled_from(["", "2026-03-01", "2026-02-30", "kemarin"]))
     def confirm(text: str, reserved: str, respond_by: str) -> None:
-        before = _row_counts()
-        response = organiser.post("/manage/draf/invitations/import/confirm",
-                                  data={"text": text, "reserved_seat": reserved, "respond_by": respond_by})
-        _check(response, allowed={303, 422}, seen=seen)
-        if response.status_code == 422:
-            assert _row_counts() == before
+        _confirm(organiser, "/manage/draf/invitations/import/confirm",
+                 {"text": text, "reserved_seat": reserved, "respond_by": respond_by}, seen)
 
     upload()
     confirm()
