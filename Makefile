@@ -1,5 +1,10 @@
 # Two commands: `make run` and `make test`. Everything else is set-up they do.
-PYTHON ?= python3
+# The venv's interpreter: Debian's python3 when it is 3.11 or newer (with venv),
+# else the first python3 on PATH. Debian builds CPython with profile-guided and
+# link-time optimisation; a plain source build (pyenv's default) served the
+# registration POST about a fifth slower here (bench/README.md).
+PYTHON ?= $(shell /usr/bin/python3 -c 'import sys, ensurepip, venv; sys.exit(sys.version_info < (3, 11))' \
+            2>/dev/null && echo /usr/bin/python3 || echo python3)
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 FLASK  := $(VENV)/bin/flask --app eventapp

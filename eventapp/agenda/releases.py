@@ -152,8 +152,24 @@ def release_session_ids(release: AgendaRelease) -> set[int]:
     functions) so that the snapshot is neither sent nor decoded here."""
     if "snapshot" not in inspect(release).unloaded:
         return {item["id"] for item in release.snapshot.get("sessions", [])}
+    return _session_ids(release.id, release.conference_id, release.number, release.created_at)
+
+
+def published_session_ids(conference: Conference) -> set[int]:
+    """release_session_ids of the latest release (none before the first),
+    without loading the release: its id, number and time in one small query."""
+    row = db.session.execute(
+        select(AgendaRelease.id, AgendaRelease.conference_id, AgendaRelease.number, AgendaRelease.created_at)
+        .where(AgendaRelease.conference_id == conference.id)
+        .order_by(AgendaRelease.number.desc())
+        .limit(1)
+    ).first()
+    return _session_ids(*row) if row is not None else set()
+
+
+def _session_ids(release_id: int, conference_id: int, number: int, created_at: datetime) -> set[int]:
     # A release never changes: its ids are cached (in Redis, shared, when configured).
-    key = f"release-session-ids:{release.id}:{release.conference_id}:{release.number}:{release.created_at.isoformat()}"
+    key = f"release-session-ids:{release_id}:{conference_id}:{number}:{created_at.isoformat()}"
     cached = cache.get(key)
     if cached is not None:
         return set(cached)
@@ -165,7 +181,7 @@ def release_session_ids(release: AgendaRelease) -> set[int]:
         statement = text("SELECT json_extract(item.value, '$.id') FROM agenda_release, "
                          "json_each(agenda_release.snapshot, '$.sessions') AS item "
                          "WHERE agenda_release.id = :id")
-    ids = set(db.session.scalars(statement, {"id": release.id}))
+    ids = set(db.session.scalars(statement, {"id": release_id}))
     cache.set(key, sorted(ids))
     return ids
 

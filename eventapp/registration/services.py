@@ -23,7 +23,7 @@ from typing import Any
 
 import segno
 from flask_babel import gettext as _
-from sqlalchemy import String, func, literal, or_, select, text, update
+from sqlalchemy import String, bindparam, func, literal, or_, select, text, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..agenda.models import AgendaSession, SessionKind
@@ -33,6 +33,8 @@ from ..database import begin_write
 from ..db_types import utcnow
 from ..errors import DomainError
 from ..extensions import cache, db
+from ..invitations.models import Invitation, InvitationKind, InvitationStatus, ResponseChannel
+from ..invitations.services import DELEGATE_TARGET, LinkState, link_state
 from ..mail.models import OutboxMessage
 from ..mail.services import SECRET_PLACEHOLDER, external_url, queue_mail
 from ..people.models import Gender, Sector
@@ -122,17 +124,18 @@ def availability(conference: Conference, now: datetime | None = None) -> Availab
 
 def valid_invitation_for(conference: Conference, email: str):
     """A delegate invitation for `email` that can still be used, or None."""
-    from ..invitations.models import Invitation, InvitationKind, InvitationStatus
-    from ..invitations.services import DELEGATE_TARGET, LinkState, link_state
-
-    invitation = db.session.scalar(
+    return _usable(db.session.scalar(
         select(Invitation).where(
             Invitation.conference_id == conference.id,
             Invitation.email == email.strip().lower(),
             Invitation.target == DELEGATE_TARGET,
             Invitation.kind == InvitationKind.DELEGATE,
-        )
-    )
+        ).limit(1)
+    ))
+
+
+def _usable(invitation: Invitation | None) -> Invitation | None:
+    """The invitation if it can still be used to register, else None."""
     if invitation is None or invitation.status not in (InvitationStatus.PENDING, InvitationStatus.ACCEPTED):
         return None
     return invitation if link_state(invitation) is LinkState.OPEN else None
@@ -142,6 +145,13 @@ def check_registration_allowed(conference: Conference, email: str, now: datetime
     """Open: anyone, within the dates. Invitation only: a valid delegate
     invitation for this e-mail is required (and returned). Closed, not yet
     open or ended: nobody registers through the public form."""
+    invitation = valid_invitation_for(conference, email)
+    _check_open(conference, invitation, now)
+    return invitation
+
+
+def _check_open(conference: Conference, invitation, now: datetime | None = None) -> None:
+    """check_registration_allowed with the usable invitation already read."""
     state = availability(conference, now)
     if state is Availability.CLOSED:
         raise DomainError(_("Registration for this conference is closed."))
@@ -149,30 +159,32 @@ def check_registration_allowed(conference: Conference, email: str, now: datetime
         raise DomainError(_("Registration has not opened yet."))
     if state is Availability.ENDED:
         raise DomainError(_("Registration has ended."))
-    invitation = valid_invitation_for(conference, email)
     if state is Availability.INVITATION_ONLY and invitation is None:
         raise DomainError(
             _("This conference is by invitation only, and there is no valid invitation for this e-mail address."),
             "email",
         )
-    return invitation
 
 
 # --- seats ----------------------------------------------------------------------------------
 
 
+# The statements every registration runs are built once, with parameters:
+# building and keying one (for SQLAlchemy's compiled cache) costs more than
+# running it. Core on the connection: the ORM's bulk-update machinery costs
+# more than the UPDATE itself, and nothing loaded needs syncing.
+_CONFERENCES = Conference.__table__
+_TAKE_CONFERENCE_SEAT = (
+    update(_CONFERENCES)
+    .where(_CONFERENCES.c.id == bindparam("conference_id"),
+           or_(_CONFERENCES.c.registration_capacity.is_(None),
+               _CONFERENCES.c.seats_taken < _CONFERENCES.c.registration_capacity))
+    .values(seats_taken=_CONFERENCES.c.seats_taken + 1)
+)
+
+
 def _take_conference_seat(conference: Conference) -> bool:
-    table = Conference.__table__
-    # A Core statement on the connection: the ORM's bulk-update machinery costs
-    # more than the UPDATE itself on this hot path, and nothing loaded needs syncing.
-    taken = db.session.connection().execute(
-        update(table)
-        .where(table.c.id == conference.id,
-               or_(table.c.registration_capacity.is_(None),
-                   table.c.seats_taken < table.c.registration_capacity))
-        .values(seats_taken=table.c.seats_taken + 1)
-    ).rowcount
-    return bool(taken)
+    return bool(db.session.connection().execute(_TAKE_CONFERENCE_SEAT, {"conference_id": conference.id}).rowcount)
 
 
 def _give_back_conference_seat(conference: Conference) -> None:
@@ -188,6 +200,29 @@ def session_capacity(session: AgendaSession) -> int | None:
     return session.effective_capacity
 
 
+def _session_seats_statement(queue_check: bool):
+    sessions, choice, registration, room = (AgendaSession.__table__, SessionChoice.__table__,
+                                            Registration.__table__, Room.__table__)
+    capacity = func.coalesce(sessions.c.capacity,
+                             select(room.c.capacity).where(room.c.id == sessions.c.room_id).scalar_subquery())
+    condition = [sessions.c.id.in_(bindparam("ids", expanding=True)),
+                 or_(capacity.is_(None), sessions.c.seats_taken < capacity)]
+    if queue_check:
+        # The statuses as literals: a prepared statement's generic plan, blind to
+        # how rare waiting choices are, would read every registration.
+        condition.append(~select(choice.c.id).join(registration).where(
+            choice.c.session_id == sessions.c.id,
+            choice.c.status == literal(ChoiceStatus.WAITING.value, String, literal_execute=True),
+            registration.c.status == literal(RegistrationStatus.CONFIRMED.value, String, literal_execute=True),
+            choice.c.created_at < bindparam("queued_since"),
+        ).exists())
+    # The version counter is for editors' saves; seats must not make their save stale.
+    return update(sessions).where(*condition).values(seats_taken=sessions.c.seats_taken + 1).returning(sessions.c.id)
+
+
+_TAKE_SESSION_SEATS = {queue_check: _session_seats_statement(queue_check) for queue_check in (False, True)}
+
+
 def _take_session_seats(sessions: list[AgendaSession], *, queued_since: datetime | None = None) -> set[int]:
     """Take a seat in each of `sessions` that has one free, in one statement;
     the ids of those taken. With `queued_since` (choices made then), not in a
@@ -196,26 +231,8 @@ def _take_session_seats(sessions: list[AgendaSession], *, queued_since: datetime
     own, else its room's, read in the same statement."""
     if not sessions:
         return set()
-    # Core on the connection, as in _take_conference_seat.
-    table, choice, registration, room = (AgendaSession.__table__, SessionChoice.__table__,
-                                         Registration.__table__, Room.__table__)
-    capacity = func.coalesce(table.c.capacity,
-                             select(room.c.capacity).where(room.c.id == table.c.room_id).scalar_subquery())
-    condition = [table.c.id.in_([session.id for session in sessions]),
-                 or_(capacity.is_(None), table.c.seats_taken < capacity)]
-    if queued_since is not None:
-        # The statuses as literals: a prepared statement's generic plan, blind to
-        # how rare waiting choices are, would read every registration.
-        condition.append(~select(choice.c.id).join(registration).where(
-            choice.c.session_id == table.c.id,
-            choice.c.status == literal(ChoiceStatus.WAITING.value, String, literal_execute=True),
-            registration.c.status == literal(RegistrationStatus.CONFIRMED.value, String, literal_execute=True),
-            choice.c.created_at < queued_since,
-        ).exists())
-    # The version counter is for editors' saves; seats must not make their save stale.
-    return set(db.session.connection().scalars(
-        update(table).where(*condition).values(seats_taken=table.c.seats_taken + 1).returning(table.c.id)
-    ))
+    parameters = {"ids": [session.id for session in sessions], "queued_since": queued_since}
+    return set(db.session.connection().scalars(_TAKE_SESSION_SEATS[queued_since is not None], parameters))
 
 
 def _take_session_seat(session: AgendaSession, *, queued_since: datetime | None = None) -> bool:
@@ -320,7 +337,7 @@ def _check_choices(conference: Conference, chosen: dict[str, int | str | None]) 
     time (what slot_outline offers). Only the chosen sessions are read (with
     their rooms, for the capacity), in one query; the published ids are cached
     per release."""
-    from ..agenda.releases import latest_release, release_session_ids
+    from ..agenda.releases import published_session_ids
 
     picked: dict[str, int] = {}
     for key, session_id in chosen.items():
@@ -331,8 +348,7 @@ def _check_choices(conference: Conference, chosen: dict[str, int | str | None]) 
         picked[key] = int(session_id)
     if not picked:
         return {}
-    release = latest_release(conference)
-    public = release_session_ids(release) if release is not None else set()
+    public = published_session_ids(conference)
     loaded = {session.id: session for session in db.session.scalars(
         select(AgendaSession).where(AgendaSession.id.in_(picked.values())).options(joinedload(AgendaSession.room))
     )}
@@ -420,12 +436,14 @@ def register(
     begin_write()
     _lock_email(conference, person.email)
     now = now or utcnow()
-    earlier, existing = _earlier_and_existing(conference, person.email, client_token)
+    conference.venues  # for the e-mail: read now, not when its query would flush the registration
+    earlier, existing, invitation = _look_up(conference, person.email, client_token)
     if earlier is not None:
         return Outcome(earlier, created=False)
     if not consent:
         raise DomainError(_("Registration needs your consent to the processing of your data."), "consent")
-    invitation = check_registration_allowed(conference, person.email, now)
+    invitation = _usable(invitation)
+    _check_open(conference, invitation, now)
     if existing is not None and existing.status is not RegistrationStatus.CANCELLED:
         raise DomainError(
             _("This e-mail address is already registered. Use the link in your confirmation e-mail to "
@@ -470,12 +488,9 @@ def register(
                         else ChoiceStatus.WAITING),
             ))
         if invitation is not None and invitation.status.value == "pending":
-            from ..invitations.models import InvitationStatus, ResponseChannel
-
             invitation.status = InvitationStatus.ACCEPTED
             invitation.responded_at = now
             invitation.response_channel = ResponseChannel.LINK
-    db.session.flush()
     mail = queue_registration_mail(registration, "registration_confirmation", token)
     db.session.flush()
     expected = (registration.status, [choice.status for choice in registration.choices])
@@ -499,17 +514,34 @@ def register(
     return Outcome(registration, created=True, manage_token=token)
 
 
-def _earlier_and_existing(conference: Conference, email: str,
-                          client_token: str | None) -> tuple[Registration | None, Registration | None]:
-    """In one query: the registration a repeated form token made (a double
-    submit), and this conference's registration of `email`."""
+def _look_up_statement():
+    registration, invitation = Registration.__table__, Invitation.__table__
+    return select(
+        select(registration.c.id).where(registration.c.client_token == bindparam("client_token"))
+        .limit(1).scalar_subquery(),
+        select(registration.c.id).where(registration.c.conference_id == bindparam("conference_id"),
+                                        registration.c.email == bindparam("email")).scalar_subquery(),
+        select(invitation.c.id).where(invitation.c.conference_id == bindparam("conference_id"),
+                                      invitation.c.email == bindparam("email"),
+                                      invitation.c.target == DELEGATE_TARGET,
+                                      invitation.c.kind == InvitationKind.DELEGATE).limit(1).scalar_subquery(),
+    )
+
+
+_LOOK_UP = _look_up_statement()
+
+
+def _look_up(conference: Conference, email: str, client_token: str | None):
+    """(the registration a repeated form token made (a double submit), this
+    conference's registration of `email`, a delegate invitation for it), each
+    None when there is none. One statement reads the three ids; the rows are
+    loaded only when found (for a new registrant, none is)."""
     email = email.strip().lower()
-    mine = (Registration.conference_id == conference.id) & (Registration.email == email)
-    found = db.session.scalars(select(Registration).where(
-        or_(mine, Registration.client_token == client_token) if client_token else mine)).all()
-    earlier = next((r for r in found if client_token and r.client_token == client_token), None)
-    existing = next((r for r in found if r.conference_id == conference.id and r.email == email), None)
-    return earlier, existing
+    earlier, existing, invitation = db.session.connection().execute(_LOOK_UP, {
+        "client_token": client_token, "conference_id": conference.id, "email": email}).one()
+    return (db.session.get(Registration, earlier) if earlier is not None and client_token else None,
+            db.session.get(Registration, existing) if existing is not None else None,
+            db.session.get(Invitation, invitation) if invitation is not None else None)
 
 
 def _seat(registration: Registration, now: datetime | None = None) -> None:
@@ -696,6 +728,8 @@ def waiting_position(registration: Registration) -> int | None:
     """1 for the first in the conference's queue; None when not waiting."""
     if registration.status is not RegistrationStatus.WAITING or registration.waitlisted_at is None:
         return None
+    if registration.id is None:
+        db.session.flush()
     ahead = db.session.scalar(
         select(func.count()).select_from(Registration).where(
             Registration.conference_id == registration.conference_id,
