@@ -183,6 +183,30 @@ def test_registering_creates_the_row_choices_ticket_and_mail(client, conf):
     assert mail.to_address == "peserta1@example.org"
 
 
+def test_the_post_runs_as_many_statements_however_big_the_conference(client, make, conf, count_queries):
+    """A budget for the hottest write: the statements a registration runs do not
+    grow with the conference's sessions and registrations."""
+    data = form_data(conf, 1)
+    with count_queries() as small:
+        assert client.post(url(conf), data=data).status_code == 303
+    conference = conf["conference"]
+    for hour in range(11, 16):
+        for n in range(3):
+            make.session(conference, start=(hour, 0), end=(hour, 50), room=make.room(conference, f"R{hour}{n}"))
+    make.publish(conference)
+    for n in range(2, 32):
+        reg.register(conference, reg.Registrant(email=f"peserta{n}@example.org", full_name=f"Peserta {n}"),
+                     consent=True)
+    db.session.commit()
+    last = reg.choice_slots(conference)[-1]
+    data = form_data(conf, 99, **{f"slot-{conf['key']}": None, f"slot-{last.key}": str(last.session_ids[-1])})
+    with count_queries() as big:
+        assert client.post(url(conf), data=data).status_code == 303
+    registration = db.session.scalar(select(Registration).where(Registration.email == "peserta99@example.org"))
+    assert [choice.session_id for choice in registration.choices] == [last.session_ids[-1]]
+    assert len(big) == len(small), "\n\n".join(statement[:150] for statement in big)
+
+
 def test_errors_keep_what_was_typed(client, conf):
     in_english(client)
     q = conf["questions"]
