@@ -1,8 +1,8 @@
 # Two commands: `make run` and `make test`. Everything else is set-up they do.
 # The venv's interpreter: Debian's python3 when it is 3.11 or newer (with venv),
 # else the first python3 on PATH. Debian builds CPython with profile-guided and
-# link-time optimisation; a plain source build (pyenv's default) served the
-# registration POST about a fifth slower here (bench/README.md).
+# link-time optimisation; on a plain source build (pyenv's default) the app
+# runs 10-25% slower (bench/README.md).
 PYTHON ?= $(shell /usr/bin/python3 -c 'import sys, ensurepip, venv; sys.exit(sys.version_info < (3, 11))' \
             2>/dev/null && echo /usr/bin/python3 || echo python3)
 VENV   ?= .venv
