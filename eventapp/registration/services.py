@@ -125,13 +125,16 @@ def availability(conference: Conference, now: datetime | None = None) -> Availab
 def valid_invitation_for(conference: Conference, email: str):
     """A delegate invitation for `email` that can still be used, or None."""
     return _usable(db.session.scalar(
-        select(Invitation).where(
-            Invitation.conference_id == conference.id,
-            Invitation.email == email.strip().lower(),
-            Invitation.target == DELEGATE_TARGET,
-            Invitation.kind == InvitationKind.DELEGATE,
-        ).limit(1)
+        select(Invitation).where(*_delegate_invitation(conference.id, email.strip().lower())).limit(1)
     ))
+
+
+def _delegate_invitation(conference_id, email) -> tuple:
+    """The conditions for a conference's delegate invitation of an e-mail
+    (values or bound parameters: _LOOK_UP uses them too)."""
+    invitation = Invitation.__table__
+    return (invitation.c.conference_id == conference_id, invitation.c.email == email,
+            invitation.c.target == DELEGATE_TARGET, invitation.c.kind == InvitationKind.DELEGATE)
 
 
 def _usable(invitation: Invitation | None) -> Invitation | None:
@@ -150,7 +153,7 @@ def check_registration_allowed(conference: Conference, email: str, now: datetime
     return invitation
 
 
-def _check_open(conference: Conference, invitation, now: datetime | None = None) -> None:
+def _check_open(conference: Conference, invitation: Invitation | None, now: datetime | None = None) -> None:
     """check_registration_allowed with the usable invitation already read."""
     state = availability(conference, now)
     if state is Availability.CLOSED:
@@ -487,7 +490,7 @@ def register(
                 status=(ChoiceStatus.CONFIRMED if free and registration.status is RegistrationStatus.CONFIRMED
                         else ChoiceStatus.WAITING),
             ))
-        if invitation is not None and invitation.status.value == "pending":
+        if invitation is not None and invitation.status is InvitationStatus.PENDING:
             invitation.status = InvitationStatus.ACCEPTED
             invitation.responded_at = now
             invitation.response_channel = ResponseChannel.LINK
@@ -515,16 +518,14 @@ def register(
 
 
 def _look_up_statement():
-    registration, invitation = Registration.__table__, Invitation.__table__
+    registration = Registration.__table__
     return select(
         select(registration.c.id).where(registration.c.client_token == bindparam("client_token"))
         .limit(1).scalar_subquery(),
         select(registration.c.id).where(registration.c.conference_id == bindparam("conference_id"),
                                         registration.c.email == bindparam("email")).scalar_subquery(),
-        select(invitation.c.id).where(invitation.c.conference_id == bindparam("conference_id"),
-                                      invitation.c.email == bindparam("email"),
-                                      invitation.c.target == DELEGATE_TARGET,
-                                      invitation.c.kind == InvitationKind.DELEGATE).limit(1).scalar_subquery(),
+        select(Invitation.__table__.c.id)
+        .where(*_delegate_invitation(bindparam("conference_id"), bindparam("email"))).limit(1).scalar_subquery(),
     )
 
 
@@ -539,7 +540,8 @@ def _look_up(conference: Conference, email: str, client_token: str | None):
     email = email.strip().lower()
     earlier, existing, invitation = db.session.connection().execute(_LOOK_UP, {
         "client_token": client_token, "conference_id": conference.id, "email": email}).one()
-    return (db.session.get(Registration, earlier) if earlier is not None and client_token else None,
+    # Without a token its subquery compares with NULL and finds nothing.
+    return (db.session.get(Registration, earlier) if earlier is not None else None,
             db.session.get(Registration, existing) if existing is not None else None,
             db.session.get(Invitation, invitation) if invitation is not None else None)
 
