@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -159,14 +160,16 @@ def _views_manage_pages(conference: Conference) -> bool:
                 and current_user.can_view_manage_pages_of(conference))
 
 
-def get_conference_or_404(slug: str, *, manage: bool = False, organisers_only: bool = False) -> Conference:
+def get_conference_or_404(slug: str, *, manage: bool = False, organisers_only: bool = False,
+                          options: Sequence = ()) -> Conference:
     """The conference the current user may see (or manage); 404 otherwise, so
     drafts and other people's conferences do not reveal that they exist.
 
     With manage=True, viewers (read-only team members) also get the organiser
     pages, but only to read them: any method other than GET/HEAD answers 403.
-    `organisers_only` keeps a page from viewers too (pages showing secrets)."""
-    conference = db.session.scalar(select(Conference).where(Conference.slug == slug))
+    `organisers_only` keeps a page from viewers too (pages showing secrets).
+    `options`: loader options for what the page reads of it, in the same query."""
+    conference = db.session.scalar(select(Conference).where(Conference.slug == slug).options(*options))
     if conference is None:
         abort(404)
     if not manage:

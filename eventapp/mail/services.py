@@ -98,7 +98,15 @@ class Attachment:
     text: str
 
 
-def queue_mail(
+def queue_mail(**message: Any) -> OutboxMessage:
+    """Render `templates/mail/<template>.txt` and `.html` in `language` and queue
+    them (compose_mail's message, added to the session)."""
+    composed = compose_mail(**message)
+    db.session.add(composed)
+    return composed
+
+
+def compose_mail(
     *,
     to: str,
     name: str = "",
@@ -111,7 +119,8 @@ def queue_mail(
     secret: str | None = None,
     attachments: Iterable[Attachment] = (),
 ) -> OutboxMessage:
-    """Render `templates/mail/<template>.txt` and `.html` in `language` and queue them.
+    """The message to queue: `templates/mail/<template>.txt` and `.html`
+    rendered in `language`, not yet added to the session.
 
     `subject` is a lazy string or a function called in that language. Put
     SECRET_PLACEHOLDER where a personal token goes and pass the token as `secret`.
@@ -140,7 +149,6 @@ def queue_mail(
         status=MessageStatus.PENDING,
         next_attempt_at=utcnow(),
     )
-    db.session.add(message)
     return message
 
 

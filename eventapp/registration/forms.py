@@ -78,7 +78,7 @@ class RegistrationForm(FlaskForm):
         validators=[DataRequired(message=_l("Registration needs your consent to the processing of your data."))],
     )
     public_listing = BooleanField(_l("Show my name and organisation in the public list of participants (optional)."))
-    client_token = HiddenField()
+    client_token = HiddenField("")  # no label: WTForms would translate a made-up one on every POST
     # Honeypot: hidden from people, filled in by bots.
     website = StringField(_l("Leave this field empty"))
 

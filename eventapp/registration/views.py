@@ -21,6 +21,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from ..conferences.models import Conference
 from ..conferences.services import get_conference_or_404
@@ -99,7 +100,8 @@ def _unavailable(conference: Conference, state: reg.Availability, status: int):
 @bp.route("/c/<slug>/register", methods=["GET", "POST"])
 @limiter.limit(_registration_rate_limit, methods=["POST"])
 def register(slug: str):
-    conference = get_conference_or_404(slug)
+    # A registration's e-mail names the venues: read with the conference, not in a query of their own.
+    conference = get_conference_or_404(slug, options=(joinedload(Conference.venues),) if request.method == "POST" else ())
     state = reg.availability(conference)
     if state is not reg.Availability.OPEN:
         # Invitees register through the link in their invitation.
