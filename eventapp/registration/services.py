@@ -411,14 +411,17 @@ class Outcome:
     manage_token: str | None = None  # only when a new link was made (for the confirmation page)
 
 
+_LOCK_EMAIL = text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))")
+
+
 def _lock_email(conference: Conference, email: str) -> None:
     """PostgreSQL: simultaneous registrations of one e-mail wait for each other
     (an advisory lock held until commit), so the later ones see the first and
     are refused, instead of failing on the unique constraint. SQLite needs
     nothing: BEGIN IMMEDIATE already lets one registration in at a time."""
-    if db.session.connection().dialect.name == "postgresql":
-        db.session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
-                           {"key": f"registration:{conference.id}:{email.strip().lower()}"})
+    connection = db.session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.execute(_LOCK_EMAIL, {"key": f"registration:{conference.id}:{email.strip().lower()}"})
 
 
 def register(
@@ -756,8 +759,6 @@ def waiting_position(registration: Registration) -> int | None:
     """1 for the first in the conference's queue; None when not waiting."""
     if registration.status is not RegistrationStatus.WAITING or registration.waitlisted_at is None:
         return None
-    if registration.id is None:
-        db.session.flush()
     ahead = db.session.scalar(
         select(func.count()).select_from(Registration).where(
             Registration.conference_id == registration.conference_id,
